@@ -268,15 +268,18 @@ class Permissions:
     paths: dict[str, dict[str, bool]] = field(default_factory=dict)
 
     def has(self, path: str, privilege: str) -> bool:
-        """Whether ``privilege`` holds on ``path``, directly or propagated from a parent path."""
-        target = "/" + path.strip("/")
-        privs = self.paths.get(target)
-        if privs is not None and privilege in privs:
-            return True
-        parts = target.strip("/").split("/") if target != "/" else []
-        for cut in range(len(parts) - 1, -1, -1):
-            parent = "/" + "/".join(parts[:cut])
-            privs = self.paths.get(parent)
-            if privs is not None and privs.get(privilege):
-                return True
+        """Whether ``privilege`` holds on ``path``.
+
+        As in Proxmox VE, the most specific path listed decides: the path itself, else the nearest
+        listed parent, whose privilege counts only when it propagates.
+        """
+        parts = [part for part in path.strip("/").split("/") if part]
+        for cut in range(len(parts), -1, -1):
+            candidate = "/" + "/".join(parts[:cut])
+            privs = self.paths.get(candidate)
+            if privs is None:
+                continue
+            if cut == len(parts):
+                return privilege in privs
+            return bool(privs.get(privilege))
         return False

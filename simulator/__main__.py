@@ -1,0 +1,7 @@
+"""``python -m simulator --scenario NAME``."""
+
+import sys
+
+from simulator.cli import main
+
+sys.exit(main())

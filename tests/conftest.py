@@ -1,0 +1,3 @@
+"""Shared pytest configuration: the simulator fixtures for every test package."""
+
+pytest_plugins = ["simulator.pytest_plugin"]
