@@ -60,7 +60,7 @@ class HomeAssistantInstance:
                 with urllib.request.urlopen(f"{self.url}/manifest.json", timeout=5) as resp:  # noqa: S310
                     if resp.status == 200:
                         return
-            except (urllib.error.URLError, OSError):
+            except urllib.error.URLError, OSError:
                 pass
             time.sleep(1)
         raise TimeoutError(f"Home Assistant did not answer within {timeout:.0f} s; see {self.log_file}")

@@ -16,14 +16,12 @@ class SimulatorThread:
     def __init__(self, scenario: Any, *, host: str = "127.0.0.1", port: int = 0, **kwargs: Any) -> None:
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="pve-simulator", daemon=True)
-        self._host = host
-        self._port = port
-        self.sim = Simulator(scenario, **kwargs)
+        self.sim = Simulator(scenario, host=host, port=port, **kwargs)
 
     def start(self) -> Simulator:
         """Start the loop thread and the server; returns the running simulator."""
         self._thread.start()
-        self.call(lambda: self.sim.start(host=self._host, port=self._port))
+        self.call(self.sim.start)
         return self.sim
 
     def call[T](self, factory: Callable[[], Awaitable[T]], timeout: float = 30.0) -> T:
