@@ -32,6 +32,10 @@ class PveAuthenticationError(PveError):
     """401: credentials rejected (wrong password, revoked token, expired ticket)."""
 
 
+class PveTwoFactorRequiredError(PveAuthenticationError):
+    """The user has two-factor authentication enabled: a password login cannot complete (use a token)."""
+
+
 class PvePermissionError(PveError):
     """403: the user or token lacks a privilege on a path."""
 
