@@ -34,3 +34,16 @@ DEFAULT_STORAGE_INTERVAL: Final = 60
 DEFAULT_BACKUP_INTERVAL: Final = 60
 MIN_LIVE_INTERVAL: Final = 1
 MAX_LIVE_INTERVAL: Final = 10
+
+# Per-tier request timeouts (seconds): a hung tier never stalls another
+LIVE_TIMEOUT: Final = 5.0
+INVENTORY_TIMEOUT: Final = 10.0
+STORAGE_TIMEOUT: Final = 15.0
+BACKUP_TIMEOUT: Final = 20.0
+
+# Backups tier windows (seconds)
+BACKUP_TASK_WINDOW: Final = 7 * 24 * 3600  # vzdump task history read per node
+BACKUP_FAILED_WINDOW: Final = 24 * 3600  # [failed_backups] counts failures ended this recently
+BACKUP_TASK_LIMIT: Final = 500
+
+MANUFACTURER: Final = "Proxmox Server Solutions"
