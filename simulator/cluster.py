@@ -13,7 +13,16 @@ import time
 from typing import Any
 
 from simulator.metrics import SNAPSHOT_PERIOD, floor_to, key_of, unit
-from simulator.model import BackupJob, Guest, GuestType, HistoryPlan, Node, StorageDef, Task
+from simulator.model import (
+    BackupJob,
+    BackupVolume,
+    Guest,
+    GuestType,
+    HistoryPlan,
+    Node,
+    StorageDef,
+    Task,
+)
 
 #: churn period: a churning guest may be down for a whole period of this length.
 CHURN_PERIOD = 600
@@ -48,6 +57,8 @@ class Cluster:
         self.storages: dict[str, StorageDef] = {}
         self.backup_jobs: list[BackupJob] = []
         self.tasks: list[Task] = []
+        #: archives left by successful vzdump tasks (``/nodes/{node}/storage/{storage}/content``)
+        self.backup_volumes: list[BackupVolume] = []
         self.ha_resources: dict[int, str] = {}  # vmid -> requested state ("started", "stopped")
         self.pools: set[str] = set()
         self.quorate = True
@@ -92,6 +103,8 @@ class Cluster:
             task.starttime += delta
             if task.endtime is not None:
                 task.endtime += delta
+        for volume in self.backup_volumes:
+            volume.ctime += delta
 
     # ------------------------------------------------------------ building
     @property
@@ -206,11 +219,62 @@ class Cluster:
         running: bool = False,
         status: str | None = None,
         user: str = "root@pam",
+        vmids: Iterable[int] = (),
+        storage: str | None = None,
     ) -> Task:
-        """Record a vzdump task on ``node`` started at epoch ``when`` (``vmid`` None: a multi-guest job)."""
+        """Record a vzdump task on ``node`` started at epoch ``when`` (``vmid`` None: a multi-guest job).
+
+        A multi-guest job backs up ``vmids`` one after the other. ``storage`` defaults to the storage of
+        the first enabled job covering the guest (else the node's first storage for backups). A finished
+        successful task (``OK`` or ``WARNINGS``) leaves one backup volume per guest there.
+        """
         task_id = "" if vmid is None else str(vmid)
         final = None if running else status or ("OK" if ok else "job errors")
-        return self.add_task(node, "vzdump", task_id, when, duration=duration, status=final, user=user)
+        covered = (vmid,) if vmid is not None else tuple(vmids)
+        task = self.add_task(node, "vzdump", task_id, when, duration=duration, status=final, user=user)
+        task.vmids = () if vmid is not None else covered
+        task.storage = storage or self.default_backup_storage(node, covered[0] if covered else None)
+        if task.storage is not None and final is not None and (final == "OK" or final.startswith("WARNINGS")):
+            for index, guest_id in enumerate(covered):
+                self._add_volume(task, guest_id, when + index * duration / len(covered))
+        return task
+
+    def default_backup_storage(self, node: str, vmid: int | None) -> str | None:
+        """Where a backup of ``vmid`` on ``node`` goes when nothing says otherwise."""
+        guest = self.guests.get(vmid) if vmid is not None else None
+        for job in self.backup_jobs:
+            if job.enabled and (guest is None or self.job_covers(job, guest)):
+                return job.storage
+        storage = next((s for s in self.storages.values() if "backup" in s.content and s.on_node(node)), None)
+        return storage.sid if storage is not None else None
+
+    def _add_volume(self, task: Task, vmid: int, ctime: float) -> None:
+        guest = self.guests.get(vmid)
+        if guest is None or task.storage is None:
+            return
+        packed = guest.maxdisk * guest.disk_fraction * (0.35 + 0.2 * unit(self.seed, guest.key, int(ctime)))
+        self.backup_volumes.append(
+            BackupVolume(
+                storage=task.storage,
+                node=task.node,
+                vmid=vmid,
+                type=guest.type,
+                ctime=float(int(ctime)),
+                size=int(packed),
+                notes=guest.name,
+            )
+        )
+
+    def volumes_on(self, storage: StorageDef, node: str) -> list[BackupVolume]:
+        """Backup volumes of ``storage`` as ``node`` sees it (a local storage: only the ones made there)."""
+        return sorted(
+            (
+                volume
+                for volume in self.backup_volumes
+                if volume.storage == storage.sid and (storage.shared or volume.node == node)
+            ),
+            key=lambda volume: volume.volid,
+        )
 
     def add_task(
         self,
@@ -312,12 +376,18 @@ class Cluster:
                 g for g in sorted(self.guests.values(), key=lambda g: g.vmid) if self.job_covers(job, g)
             ]
             for day in range(plan.days):
-                self._job_run(plan, guests, last - day * _DAY, recent=day == 0)
+                self._job_run(plan, job, guests, last - day * _DAY, recent=day == 0)
         if plan.job_task_days_ago is not None and self.backup_jobs:
-            when = self.next_run(self.backup_jobs[0], now) - (plan.job_task_days_ago + 1) * _DAY + 3600
-            self.add_backup_task(self.local_node, None, True, when, duration=900)
+            job = self.backup_jobs[0]
+            when = self.next_run(job, now) - (plan.job_task_days_ago + 1) * _DAY + 3600
+            covered = [g.vmid for g in self.guests_on(self.local_node) if self.job_covers(job, g)]
+            self.add_backup_task(
+                self.local_node, None, True, when, duration=900, vmids=covered, storage=job.storage
+            )
 
-    def _job_run(self, plan: HistoryPlan, guests: Iterable[Guest], run: float, *, recent: bool) -> None:
+    def _job_run(
+        self, plan: HistoryPlan, job: BackupJob, guests: Iterable[Guest], run: float, *, recent: bool
+    ) -> None:
         now = self.now()
         slot: dict[str, int] = {}
         for guest in guests:
@@ -340,6 +410,7 @@ class Cluster:
                 duration=duration,
                 running=start + duration > now,
                 status=status,
+                storage=job.storage,
             )
 
 

@@ -1,4 +1,4 @@
-"""Records of the simulated cluster: nodes, guests, storages, backup jobs, tasks.
+"""Records of the simulated cluster: nodes, guests, storages, backup jobs, tasks, backup volumes.
 
 Times are epoch seconds on the model clock. Scenarios build them around 0 ("now" at build
 time); :meth:`simulator.cluster.Cluster.bind` shifts them once onto the real clock.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+import time
 from typing import Literal
 
 from simulator.metrics import key_of
@@ -135,7 +136,12 @@ class BackupJob:
 
 @dataclass(kw_only=True)
 class Task:
-    """A task of a node's task log; running while ``endtime`` is None."""
+    """A task of a node's task log; running while ``endtime`` is None.
+
+    A vzdump task also records where it wrote (``storage``) and, for a multi-guest job (empty ``id``),
+    which guests it covered (``vmids``, backed up one after the other): a successful one leaves backup
+    volumes (see :func:`simulator.views_nodes.backup_volumes`).
+    """
 
     node: str
     type: str
@@ -146,6 +152,8 @@ class Task:
     pstart: int
     endtime: float | None = None
     status: str | None = None
+    storage: str | None = None
+    vmids: tuple[int, ...] = ()
 
     @property
     def upid(self) -> str:
@@ -154,6 +162,31 @@ class Task:
             f"UPID:{self.node}:{self.pid:08X}:{self.pstart:08X}:{int(self.starttime):08X}:"
             f"{self.type}:{self.id}:{self.user}:"
         )
+
+
+@dataclass(kw_only=True)
+class BackupVolume:
+    """A vzdump archive a successful backup left on ``storage`` (``node``: where it ran, for local ones)."""
+
+    storage: str
+    node: str
+    vmid: int
+    type: GuestType
+    ctime: float  # start of this guest's backup: the time stamp in the file name
+    size: int
+    notes: str | None = None
+    protected: bool = False
+
+    @property
+    def format(self) -> str:
+        """``vma.zst`` (QEMU) or ``tar.zst`` (LXC)."""
+        return "vma.zst" if self.type == "qemu" else "tar.zst"
+
+    @property
+    def volid(self) -> str:
+        """``<storage>:backup/vzdump-<type>-<vmid>-<YYYY_MM_DD-HH_MM_SS>.<format>`` (UTC)."""
+        stamp = time.strftime("%Y_%m_%d-%H_%M_%S", time.gmtime(self.ctime))
+        return f"{self.storage}:backup/vzdump-{self.type}-{self.vmid}-{stamp}.{self.format}"
 
 
 @dataclass(kw_only=True)

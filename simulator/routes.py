@@ -166,6 +166,34 @@ def _storage(ctx: Context) -> object:
     return views_nodes.storages(ctx.cluster, ctx.match["node"], ctx.t, ctx.allowed)
 
 
+#: pve-storage-content
+_CONTENT_TYPES = ("images", "rootdir", "vztmpl", "iso", "backup", "snippets", "import")
+
+
+def _storage_content(ctx: Context) -> object:
+    node, sid = ctx.match["node"], ctx.match["storage"]
+    content = ctx.params.get("content")
+    if content is not None and content not in _CONTENT_TYPES:
+        raise ApiError(400, "Parameter verification failed.", {"content": f"invalid format - '{content}'"})
+    vmid = ctx.integer("vmid")
+    path = f"/storage/{sid}"
+    if not (ctx.allowed(path, "Datastore.Audit") or ctx.allowed(path, "Datastore.AllocateSpace")):
+        raise ApiError(403, f"Permission check failed ({path}, Datastore.Audit|Datastore.AllocateSpace)")
+    storage = ctx.cluster.storages.get(sid)
+    if storage is None:
+        raise ApiError(500, f"storage '{sid}' does not exist")
+    if not storage.on_node(node):
+        raise ApiError(500, f"storage '{sid}' is not available on node '{node}'")
+    if not storage.enabled:
+        raise ApiError(500, f"storage '{sid}' is disabled")
+    if not storage.active:
+        raise ApiError(500, f"storage '{sid}' is not online")
+    if content not in (None, "backup") or "backup" not in storage.content:
+        return []  # only backups are modelled
+    volumes = views_nodes.backup_volumes(ctx.cluster, storage, node, ctx.allowed)
+    return [entry for entry in volumes if vmid is None or entry["vmid"] == vmid]
+
+
 def _tasks(ctx: Context) -> object:
     node = ctx.match["node"]
     for name in ("since", "until", "limit", "start", "vmid"):
@@ -248,6 +276,7 @@ ROUTES: tuple[Route, ...] = (
         "GET", "/nodes/{node}/lxc/{vmid}/status/current", _status_current("lxc"), (0.005, 0.015), proxied=True
     ),
     Route("GET", "/nodes/{node}/storage", _storage, (0.010, 0.020), proxied=True),
+    Route("GET", "/nodes/{node}/storage/{storage}/content", _storage_content, (0.010, 0.030), proxied=True),
     Route("GET", "/nodes/{node}/tasks", _tasks, _LIST, proxied=True),
     Route("GET", "/cluster/resources", _resources, (0.004, 0.006)),
     Route("GET", "/cluster/status", _audited(lambda ctx: views_nodes.cluster_status(ctx.cluster)), _CHEAP),

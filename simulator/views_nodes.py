@@ -1,4 +1,4 @@
-"""API payloads about nodes and storages: /version, /nodes, node status, storage, /cluster/status."""
+"""API payloads about nodes and storages: /version, /nodes, node status, storage, backups, cluster status."""
 
 from __future__ import annotations
 
@@ -131,6 +131,33 @@ def storages(cluster: Cluster, node: str, t: float, allowed: Allowed) -> list[Js
         if storage.active and storage.enabled:
             used, total = storage_usage(cluster, storage, node, t)
             entry.update(total=total, used=used, avail=total - used, used_fraction=round(used / total, 6))
+        result.append(entry)
+    return result
+
+
+def backup_volumes(cluster: Cluster, storage: StorageDef, node: str, allowed: Allowed) -> list[Json]:
+    """``GET /nodes/{node}/storage/{storage}/content`` (backups): each one needs Datastore.AllocateSpace
+    on the storage and VM.Backup on its guest, else it is silently left out (PVEAuditor sees ``[]``).
+    """
+    if not allowed(f"/storage/{storage.sid}", "Datastore.AllocateSpace"):
+        return []
+    result: list[Json] = []
+    for volume in cluster.volumes_on(storage, node):
+        if not allowed(f"/vms/{volume.vmid}", "VM.Backup"):
+            continue
+        entry: Json = {
+            "volid": volume.volid,
+            "content": "backup",
+            "format": volume.format,
+            "subtype": volume.type,
+            "vmid": volume.vmid,
+            "ctime": int(volume.ctime),
+            "size": volume.size,
+        }
+        if volume.notes:
+            entry["notes"] = volume.notes
+        if volume.protected:
+            entry["protected"] = 1
         result.append(entry)
     return result
 

@@ -51,6 +51,7 @@ class StorageInfo:
     node: str | None  # None: shared
     nodes: tuple[str, ...]  # the nodes that report it (shared: several)
     type: str | None = None
+    content: tuple[str, ...] = ()  # "backup", "images", "iso", ...
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -136,9 +137,9 @@ class StorageData:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class GuestBackup:
-    """Backup state of one guest (from single-guest vzdump tasks)."""
+    """Backup state of one guest (from single-guest vzdump tasks and backup volumes)."""
 
-    last_backup: datetime | None = None  # end of the last successful backup
+    last_backup: datetime | None = None  # end of the last successful backup task, or its newest volume
     last_failed: bool = False  # the most recent finished backup failed
 
 

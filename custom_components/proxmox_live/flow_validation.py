@@ -50,7 +50,11 @@ REQUIRED_PRIVILEGES: tuple[tuple[str, str], ...] = (
 )
 # Optional features: named as warnings, the entry is still created.
 OPTIONAL_PRIVILEGES: dict[str, tuple[tuple[str, str], ...]] = {
-    "Backup volumes": (("/storage", "Datastore.AllocateSpace"), ("/vms", "VM.Backup")),
+    # Proxmox VE lists backup volumes only with both; the backups tier reads them for [last_backup]
+    "Last backup of guests in scheduled backup jobs (backup volumes)": (
+        ("/storage", "Datastore.AllocateSpace"),
+        ("/vms", "VM.Backup"),
+    ),
 }
 
 

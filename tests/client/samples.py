@@ -339,6 +339,43 @@ BACKUP_JOBS: Json = [
     {"id": "backup-old", "type": "vzdump", "starttime": "02:30", "dow": "mon,tue", "pool": "core"},
 ]
 
+BACKUP_VOLUMES: Json = [
+    {
+        "volid": "nfs-backup:backup/vzdump-qemu-100-2024_03_24-02_00_05.vma.zst",
+        "content": "backup",
+        "format": "vma.zst",
+        "subtype": "qemu",
+        "vmid": 100,
+        "ctime": 1711245605,
+        "size": 2147483648,
+        "notes": "homeassistant",
+        "protected": 1,
+    },
+    {
+        "volid": "nfs-backup:backup/vzdump-lxc-101-2024_03_24-02_03_10.tar.zst",
+        "content": "backup",
+        "format": "tar.zst",
+        "subtype": "lxc",
+        "vmid": "101",
+        "ctime": 1711245790,
+        "size": 536870912,
+    },
+    {
+        "volid": "pbs:backup/ct/102/2024-03-24T02:05:00Z",
+        "content": "backup",
+        "format": "pbs-ct",
+        "vmid": 102,
+        "ctime": 1711245900,
+        "size": 104857600,
+        "verification": {
+            "state": "ok",
+            "upid": "UPID:pbs:000012AB:0000AB12:00000001:66000000:verify::root@pam:",
+        },
+        "encrypted": "1",
+    },
+    {"volid": "local:backup/vzdump-openvz-103-2012_01_01-00_00_00.tgz", "format": "tgz", "ctime": 1325376000},
+]
+
 NOT_BACKED_UP: Json = [
     {"vmid": 103, "type": "qemu", "name": "scratch"},
     {"vmid": "104", "type": "lxc"},

@@ -7,6 +7,7 @@ import time
 import pytest
 
 from custom_components.proxmox_live.pve.client import PveClient
+from custom_components.proxmox_live.pve.errors import PveNodeUnreachableError, PvePermissionError
 from custom_components.proxmox_live.pve.models import ClusterResource
 from simulator import Simulator, scenarios
 from simulator.pytest_plugin import SimulatorFactory
@@ -236,6 +237,48 @@ async def test_failed_backup_task(client: PveClient, simulator: Simulator) -> No
     assert failed
     assert failed[0].succeeded is False
     assert failed[0].status == "job errors"
+
+
+async def test_backup_volumes_hidden_from_pve_auditor(client: PveClient, simulator: Simulator) -> None:
+    """Datastore.Audit is enough to ask; without the backup rights every volume is filtered out."""
+    assert await client.get_backup_volumes("pve1", "nfs-backup") == []
+    assert simulator.counters["/nodes/{node}/storage/{storage}/content"] == 1
+
+
+async def test_backup_volumes(client: PveClient, simulator: Simulator) -> None:
+    simulator.faults.grant_privilege("/storage", "Datastore.AllocateSpace")
+    simulator.faults.grant_privilege("/vms", "VM.Backup")
+    now = time.time()
+    simulator.cluster.add_backup_task("pve2", None, True, now - 600, duration=300, vmids=(101, 128))
+    volumes = await client.get_backup_volumes("pve2", "nfs-backup", timeout=5)
+    model = simulator.cluster.volumes_on(simulator.cluster.storages["nfs-backup"], "pve2")
+    assert [volume.volid for volume in volumes] == [volume.volid for volume in model]
+    assert all(volume.storage == "nfs-backup" and volume.node == "pve2" for volume in volumes)
+    newest = max((volume for volume in volumes if volume.vmid == 128), key=lambda volume: volume.ctime)
+    assert newest.ctime == int(now - 600 + 150)  # second in the job
+    guest = simulator.cluster.guests[128]
+    assert (newest.guest_type, newest.format, newest.notes, newest.protected) == (
+        guest.type,
+        "vma.zst" if guest.type == "qemu" else "tar.zst",
+        guest.name,
+        False,
+    )
+    assert newest.size is not None
+    assert 0 < newest.size < guest.maxdisk
+    assert await client.get_backup_volumes("pve2", "local") == []  # the jobs write to nfs-backup
+
+
+async def test_backup_volumes_errors(client: PveClient, simulator: Simulator) -> None:
+    simulator.faults.remove_privilege("/storage/cephfs", "Datastore.Audit")
+    with pytest.raises(PvePermissionError) as err:
+        await client.get_backup_volumes("pve1", "cephfs")
+    assert (err.value.path, err.value.privilege) == (
+        "/storage/cephfs",
+        "Datastore.Audit|Datastore.AllocateSpace",
+    )
+    simulator.faults.node_offline("pve3")
+    with pytest.raises(PveNodeUnreachableError):
+        await client.get_backup_volumes("pve3", "local")
 
 
 async def test_backup_jobs(client: PveClient) -> None:

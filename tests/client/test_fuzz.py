@@ -51,7 +51,7 @@ KEYS = sorted({
     "release", "repoid", "request_state", "rootfs", "schedule", "shared", "sid", "ssl_fingerprint",
     "starttime", "state", "status", "storage", "swap", "tags", "template", "ticket", "total", "type", "upid",
     "uptime", "used", "used_fraction", "user", "username", "version", "vmid", "wait", "free", "available",
-    "clustername",
+    "clustername", "volid", "ctime", "size", "format", "notes", "protected",
 })  # fmt: skip
 
 
@@ -88,6 +88,10 @@ PARSERS: dict[str, tuple[Parser, object]] = {
     "storages": (lambda d: parsing.parse_storages(d, "pve1"), samples.STORAGES),
     "tasks": (lambda d: parsing.parse_tasks(d, "pve1"), samples.TASKS),
     "backup_jobs": (parsing.parse_backup_jobs, samples.BACKUP_JOBS),
+    "backup_volumes": (
+        lambda d: parsing.parse_backup_volumes(d, "pve1", "nfs-backup"),
+        samples.BACKUP_VOLUMES,
+    ),
     "not_backed_up": (parsing.parse_not_backed_up, samples.NOT_BACKED_UP),
     "ha": (parsing.parse_ha_status, samples.HA_STATUS),
     "permissions": (parsing.parse_permissions, samples.PERMISSIONS),

@@ -16,6 +16,7 @@ from custom_components.proxmox_live.pve.errors import (
 )
 from custom_components.proxmox_live.pve.models import (
     BackupJob,
+    BackupVolume,
     ClusterNode,
     Guest,
     NodeListEntry,
@@ -267,6 +268,7 @@ def test_list_endpoints_reject_a_wrong_shape(data: object) -> None:
         lambda d: parsing.parse_guests(d, "n", "lxc"),
         lambda d: parsing.parse_storages(d, "n"),
         lambda d: parsing.parse_tasks(d, "n"),
+        lambda d: parsing.parse_backup_volumes(d, "n", "s"),
     ):
         with pytest.raises(PveInvalidResponseError, match="expected an array"):
             parse(data)
@@ -400,6 +402,47 @@ def test_backup_jobs() -> None:
     assert no_dow.schedule == "03:00"
     (single,) = parsing.parse_backup_jobs([{"id": "c", "vmid": 105}])
     assert single.vmids == (105,)
+
+
+def test_backup_volumes() -> None:
+    qemu, lxc, pbs, openvz = parsing.parse_backup_volumes(samples.BACKUP_VOLUMES, "pve1", "nfs-backup")
+    assert qemu == BackupVolume(
+        volid="nfs-backup:backup/vzdump-qemu-100-2024_03_24-02_00_05.vma.zst",
+        storage="nfs-backup",
+        node="pve1",
+        ctime=1711245605,
+        vmid=100,
+        size=2147483648,
+        format="vma.zst",
+        notes="homeassistant",
+        protected=True,
+    )
+    assert qemu.guest_type == "qemu"
+    assert (lxc.vmid, lxc.guest_type, lxc.notes, lxc.protected) == (101, "lxc", None, False)  # vmid as text
+    assert (pbs.vmid, pbs.guest_type, pbs.format) == (102, "lxc", "pbs-ct")  # PBS: ct/<vmid>/<time>
+    assert (openvz.vmid, openvz.guest_type, openvz.size) == (None, None, None)  # the name tells no type
+    vm = BackupVolume(volid="pbs:backup/vm/100/2024-03-24T02:00:00Z", storage="pbs", node="n", ctime=1)
+    assert vm.guest_type == "qemu"
+
+
+def test_backup_volumes_skip_what_is_not_a_usable_backup(caplog: pytest.LogCaptureFixture) -> None:
+    good = samples.BACKUP_VOLUMES[0]
+    data = [
+        {**good, "content": "iso", "volid": "nfs-backup:iso/debian.iso"},  # a server ignoring the filter
+        {k: v for k, v in good.items() if k != "ctime"},
+        {**good, "ctime": -5},
+        {**good, "volid": ""},
+        "junk",
+        {**good, "vmid": "abc", "size": "big", "protected": "maybe", "notes": 17},
+    ]
+    with caplog.at_level(logging.DEBUG, logger="custom_components.proxmox_live.pve.parsing"):
+        (volume,) = parsing.parse_backup_volumes(data, "pve1", "nfs-backup")
+    assert "Skipped 4 unusable entries" in caplog.text
+    assert (volume.vmid, volume.size, volume.protected, volume.notes) == (None, None, False, "17")
+    assert parsing.parse_backup_volumes([], "pve1", "nfs-backup") == []
+    assert parsing.parse_backup_volumes([{**good, "content": "iso"}], "pve1", "nfs-backup") == []
+    with pytest.raises(PveInvalidResponseError, match="backup volumes of nfs-backup on pve1: no usable"):
+        parsing.parse_backup_volumes([{"volid": "x"}], "pve1", "nfs-backup")
 
 
 def test_not_backed_up() -> None:

@@ -150,7 +150,10 @@ async def test_token_and_pinned_certificate(hass: HomeAssistant, simulator: Simu
     assert result["description"] == "optional_privileges"  # PVEAuditor cannot list backup volumes
     assert result["description_placeholders"] == {
         "name": "homelab",
-        "warnings": "- Backup volumes: Datastore.AllocateSpace on /storage, VM.Backup on /vms",
+        "warnings": (
+            "- Last backup of guests in scheduled backup jobs (backup volumes): "
+            "Datastore.AllocateSpace on /storage, VM.Backup on /vms"
+        ),
     }
     assert result["data"] == {
         CONF_HOST: "127.0.0.1",

@@ -134,8 +134,25 @@ async def test_login_shape(api: Api, sim: Simulator) -> None:
     assert reply.data["clustername"] == "homelab"
 
 
+CONTENT = "GET /nodes/{node}/storage/{storage}/content"
+
+
+@pytest.mark.parametrize(
+    "path", ["/nodes/pve1/storage/nfs-backup/content", "/nodes/pve2/storage/local/content"]
+)
+async def test_backup_volume_shape(api: Api, sim: Simulator, path: str) -> None:
+    """Listed only with Datastore.AllocateSpace on the storage and VM.Backup on the guest."""
+    sim.faults.grant_privilege("/storage", "Datastore.AllocateSpace")
+    sim.faults.grant_privilege("/vms", "VM.Backup")
+    sim.cluster.add_backup_task("pve2", 101, True, sim.clock() - 600, storage="local")
+    data = await api.data(f"{path}?content=backup")
+    assert data
+    check(data, SHAPES[CONTENT], path)
+    assert all(entry["content"] == "backup" and entry["subtype"] in ("qemu", "lxc") for entry in data)
+
+
 async def test_every_shape_is_covered() -> None:
-    covered = {key for key, _ in CASES} | {"POST /access/ticket"}
+    covered = {key for key, _ in CASES} | {"POST /access/ticket", CONTENT}
     assert covered == {key for key in SHAPES if not key.startswith("_")}
 
 

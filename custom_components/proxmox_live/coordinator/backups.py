@@ -1,19 +1,39 @@
 """Backups tier: last backup per guest, failures, next run, unprotected guests, every 60 s.
 
 Reads the vzdump tasks of the last 7 days per online node (``/nodes/{n}/tasks?typefilter=vzdump``),
-the backup jobs (``/cluster/backup``, for the next run) and ``/cluster/backup-info/not-backed-up``.
+the backup jobs (``/cluster/backup``, for the next run), ``/cluster/backup-info/not-backed-up`` and
+the backup volumes of every storage whose content includes ``backup``
+(``/nodes/{n}/storage/{sid}/content?content=backup``: one request per storage and refresh; a shared
+storage is read once, from the first online node that has it, a local one on its own node; the very
+first refresh runs alongside the inventory's and reads ``/cluster/resources`` once to know them).
 
-Simplification: a task with a VMID in its id is one guest's backup and sets that guest's
-[last_backup] (end of its last successful backup) and [backup_failed] (its most recent finished
-backup failed). A scheduled job that backs up several guests runs as one task with an empty id;
-which guests failed in it is only in the task log, which this tier does not read. Such a task's
-failure counts in the cluster's [failed_backups] but is attributed to no guest. Per-guest results
-are kept across polls, so a guest keeps its last backup while its node is offline or the task falls
-out of the 7-day window.
+Tasks: a task with a VMID in its id is one guest's backup and sets that guest's [last_backup] (end
+of its last successful backup) and [backup_failed] (its most recent finished backup failed). A
+scheduled job runs as one task per node with an empty id covering many guests; which guests it
+covered and which of them failed is only in the task log, which this tier does not read. Such a
+task's failure counts in the cluster's [failed_backups] but is attributed to no guest.
+
+Volumes: every successful backup, single-guest or from a job, leaves a volume carrying its VMID and
+creation time (the start of that guest's backup). A guest's [last_backup] is the newest of the end of
+its last successful single-guest task and the creation of its newest volume, so guests backed up
+only by scheduled jobs get one too. A volume whose name tells another guest type than the guest now
+holding the VMID (``vzdump-lxc-100-...`` for VM 100) is ignored. [backup_failed] stays driven by
+tasks, but a volume created after the failed task ended clears it.
+
+Proxmox VE lists a backup only to a caller with Datastore.AllocateSpace on the storage and VM.Backup
+on the guest (the config flow warns when they are missing): without them every list is empty and the
+tier works from tasks alone. A 403 on one storage (no Datastore.Audit there) is logged once and
+counts as an empty list; any other failure of one storage's list (node unreachable, timeout) is
+logged at debug level and skipped for this refresh. Only an authentication error ends the tier.
+
+Per-guest results are kept across polls, so a guest keeps its last backup while its node is offline,
+the task falls out of the 7-day window or a storage cannot be read.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, override
 
@@ -27,11 +47,14 @@ from custom_components.proxmox_live.const import (
     BACKUP_TIMEOUT,
     CONF_BACKUP_INTERVAL,
     DEFAULT_BACKUP_INTERVAL,
+    LOGGER,
 )
-from custom_components.proxmox_live.data import NO_BACKUP, BackupData, GuestBackup
-from custom_components.proxmox_live.pve.models import BackupJob, Task
+from custom_components.proxmox_live.data import BackupData, GuestBackup, StorageInfo
+from custom_components.proxmox_live.pve.errors import PveAuthenticationError, PveError, PvePermissionError
+from custom_components.proxmox_live.pve.models import BackupJob, BackupVolume, GuestType, Task
 
 from .base import NodeFailure, ProxmoxCoordinator, gather_all, read_nodes
+from .inventory import storage_infos
 
 if TYPE_CHECKING:
     from custom_components.proxmox_live.pve.client import PveClient
@@ -58,21 +81,23 @@ class ProxmoxBackupCoordinator(ProxmoxCoordinator[BackupData]):
         """Set up the tier; nodes come from the inventory tier."""
         super().__init__(hass, entry, client)
         self.inventory = inventory
+        self._history: dict[int, _History] = {}
+        self._denied: set[str] = set()  # storages whose backup list answered 403 (logged once)
 
     @override
     async def _async_fetch(self) -> BackupData:
         now = int(dt_util.utcnow().timestamp())
         nodes = self.inventory.online_nodes()
-        jobs, not_backed_up, reads = await gather_all(
+        jobs, not_backed_up, (reads, volumes) = await gather_all(
             self.client.get_backup_jobs(timeout=self.request_timeout),
             self.client.get_not_backed_up(timeout=self.request_timeout),
-            read_nodes(nodes, self._read_node),
+            gather_all(read_nodes(nodes, self._read_node), self._read_volumes(nodes)),
         )
         node_tasks = [read for read in reads.values() if not isinstance(read, NodeFailure)]
         tasks = [task for read in node_tasks for task in read if not task.running]
         tasks.sort(key=lambda task: task.endtime or task.starttime)
         return BackupData(
-            guests=self._guests(tasks),
+            guests=self._guests(tasks, volumes),
             failed_last_24h=sum(
                 1
                 for task in tasks
@@ -89,20 +114,103 @@ class ProxmoxBackupCoordinator(ProxmoxCoordinator[BackupData]):
             node, typefilter="vzdump", since=since, limit=BACKUP_TASK_LIMIT, timeout=self.request_timeout
         )
 
-    def _guests(self, finished: list[Task]) -> dict[int, GuestBackup]:
-        """Per-VMID results from single-guest tasks (oldest first), merged over the previous poll."""
-        guests = dict(previous.guests) if (previous := self.latest) is not None else {}
+    async def _read_volumes(self, online: list[str]) -> list[BackupVolume]:
+        """The backup volumes of every storage holding backups, as far as their guest type fits."""
+        if (inventory := self.inventory.latest) is not None:
+            storages = inventory.storages
+            types = {vmid: kind for kind, vmid in inventory.guests}
+        else:  # the first refresh runs alongside the inventory's: ask once for storages and guests
+            try:
+                resources = await self.client.get_cluster_resources(timeout=self.request_timeout)
+            except PveAuthenticationError:
+                raise
+            except PveError as err:
+                LOGGER.debug("Storages not read, no backup volumes this time: %s", err)
+                return []
+            storages = storage_infos(resources)
+            types = {
+                res.vmid: "qemu" if res.type == "qemu" else "lxc"
+                for res in resources
+                if res.type in ("qemu", "lxc") and res.vmid is not None
+            }
+        reads = await gather_all(
+            *(
+                self._read_storage(node, info.storage)
+                for info in storages.values()
+                if (node := _reader(info, online))
+            )
+        )
+        return [volume for read in reads for volume in read if _fits(volume, types)]
+
+    async def _read_storage(self, node: str, storage: str) -> list[BackupVolume]:
+        try:
+            volumes = await self.client.get_backup_volumes(node, storage, timeout=self.request_timeout)
+        except PveAuthenticationError:
+            raise
+        except PvePermissionError as err:
+            if storage not in self._denied:
+                self._denied.add(storage)
+                LOGGER.info(
+                    "Backup volumes of storage %s are not readable, using tasks only: %s", storage, err
+                )
+            return []
+        except PveError as err:
+            LOGGER.debug("Backup volumes of storage %s not read from node %s: %s", storage, node, err)
+            return []
+        self._denied.discard(storage)
+        return volumes
+
+    def _guests(self, finished: list[Task], volumes: list[BackupVolume]) -> dict[int, GuestBackup]:
+        """Per-VMID results from single-guest tasks (oldest first) and volumes, merged over earlier polls."""
         for task in finished:
             if not task.id.isdigit():
                 continue  # a job over several guests: see the module docstring
-            vmid = int(task.id)
-            known = guests.get(vmid, NO_BACKUP)
+            known = self._history.setdefault(int(task.id), _History())
             ended = datetime.fromtimestamp(task.endtime or task.starttime, UTC)
-            last_backup = known.last_backup
-            if task.succeeded and (last_backup is None or ended > last_backup):
-                last_backup = ended
-            guests[vmid] = GuestBackup(last_backup=last_backup, last_failed=task.succeeded is False)
-        return guests
+            if task.succeeded and (known.task_ok is None or ended > known.task_ok):
+                known.task_ok = ended
+            known.task_failed = ended if task.succeeded is False else None
+        for volume in volumes:
+            if volume.vmid is None or (created := _utc(volume.ctime)) is None:
+                continue
+            known = self._history.setdefault(volume.vmid, _History())
+            if known.volume is None or created > known.volume:
+                known.volume = created
+        return {vmid: known.result() for vmid, known in self._history.items()}
+
+
+@dataclass(slots=True)
+class _History:
+    """What is known about the backups of one VMID, kept across polls."""
+
+    task_ok: datetime | None = None  # end of the last successful single-guest task
+    task_failed: datetime | None = None  # end of the most recent finished one, when it failed
+    volume: datetime | None = None  # creation of the newest backup volume
+
+    def result(self) -> GuestBackup:
+        last_backup = max((when for when in (self.task_ok, self.volume) if when is not None), default=None)
+        failed = self.task_failed is not None and (self.volume is None or self.volume <= self.task_failed)
+        return GuestBackup(last_backup=last_backup, last_failed=failed)
+
+
+def _reader(storage: StorageInfo, online: list[str]) -> str | None:
+    """The node to list a storage's backups from: its first online node, when it holds backups."""
+    if "backup" not in storage.content:
+        return None
+    return next((node for node in storage.nodes if node in online), None)
+
+
+def _fits(volume: BackupVolume, types: Mapping[int, GuestType]) -> bool:
+    """False for a volume whose name tells another type than the guest holding its VMID now."""
+    kind = volume.guest_type
+    return kind is None or volume.vmid is None or types.get(volume.vmid, kind) == kind
+
+
+def _utc(seconds: int) -> datetime | None:
+    try:
+        return datetime.fromtimestamp(seconds, UTC)
+    except OverflowError, OSError, ValueError:
+        return None
 
 
 def _next_run(jobs: list[BackupJob]) -> datetime | None:

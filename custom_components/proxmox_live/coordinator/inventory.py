@@ -89,7 +89,7 @@ class ProxmoxInventoryCoordinator(ProxmoxCoordinator[InventoryData]):
             quorate=status.quorate,
             nodes=nodes,
             guests=self._guests(resources),
-            storages=_storages(resources),
+            storages=storage_infos(resources),
             ha_resources=ha_resources,
         )
 
@@ -146,7 +146,8 @@ class ProxmoxInventoryCoordinator(ProxmoxCoordinator[InventoryData]):
         return disk_read, disk_write
 
 
-def _storages(resources: list[ClusterResource]) -> dict[StorageKey, StorageInfo]:
+def storage_infos(resources: list[ClusterResource]) -> dict[StorageKey, StorageInfo]:
+    """Storage devices from ``/cluster/resources``: a shared storage once, a local one per node."""
     storages: dict[StorageKey, StorageInfo] = {}
     for res in resources:
         if res.type != "storage" or res.storage is None or res.node is None:
@@ -154,5 +155,7 @@ def _storages(resources: list[ClusterResource]) -> dict[StorageKey, StorageInfo]
         key: StorageKey = (None, res.storage) if res.shared else (res.node, res.storage)
         known = storages.get(key)
         nodes = (*known.nodes, res.node) if known else (res.node,)
-        storages[key] = StorageInfo(storage=res.storage, node=key[0], nodes=nodes, type=res.plugintype)
+        storages[key] = StorageInfo(
+            storage=res.storage, node=key[0], nodes=nodes, type=res.plugintype, content=res.content
+        )
     return storages

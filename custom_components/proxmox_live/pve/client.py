@@ -20,6 +20,7 @@ from .auth import Authenticator, PasswordAuth, TokenAuth, create_authenticator
 from .errors import PveAuthenticationError
 from .models import (
     BackupJob,
+    BackupVolume,
     ClusterResource,
     ClusterStatus,
     Guest,
@@ -36,6 +37,7 @@ from .models import (
 from .parsing import (
     GUEST_TYPES,
     parse_backup_jobs,
+    parse_backup_volumes,
     parse_cluster_resources,
     parse_cluster_status,
     parse_guest_status,
@@ -211,6 +213,19 @@ class PveClient:
     async def get_backup_jobs(self, *, timeout: float | None = None) -> list[BackupJob]:
         """``GET /cluster/backup``."""
         return parse_backup_jobs(await self._get("/cluster/backup", timeout=timeout))
+
+    async def get_backup_volumes(
+        self, node: str, storage: str, *, timeout: float | None = None
+    ) -> list[BackupVolume]:
+        """``GET /nodes/{node}/storage/{storage}/content?content=backup`` (proxied to the node).
+
+        Needs Datastore.Audit or Datastore.AllocateSpace on ``/storage/{storage}`` (else 403); each
+        backup is then listed only with Datastore.AllocateSpace on the storage and VM.Backup on its
+        guest, so a read-only user (PVEAuditor) gets an empty list, not an error.
+        """
+        path = api_path("nodes", node, "storage", storage, "content")
+        data = await self._get(path, timeout=timeout, params={"content": "backup"})
+        return parse_backup_volumes(data, node, storage)
 
     async def get_not_backed_up(self, *, timeout: float | None = None) -> list[NotBackedUp]:
         """``GET /cluster/backup-info/not-backed-up``: guests no enabled backup job covers."""

@@ -9,6 +9,7 @@ Fields that the API may omit (offline nodes, stopped guests, older releases) are
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+import re
 from typing import Literal
 
 type GuestType = Literal["qemu", "lxc"]
@@ -232,6 +233,40 @@ class BackupJob:
     exclude: tuple[int, ...] = ()
     next_run: int | None = None  # epoch seconds ("next-run")
     comment: str | None = None
+
+
+_VZDUMP_VOLUME = re.compile(r"(?:^|[:/])vzdump-(qemu|lxc)-\d+-")
+_PBS_VOLUME = re.compile(r":backup/(vm|ct)/\d+/")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BackupVolume:
+    """One backup of ``GET /nodes/{node}/storage/{storage}/content?content=backup``.
+
+    ``ctime`` is when the backup of that guest started (epoch seconds; the time stamp in the file
+    name). Proxmox VE lists a backup only to a caller with Datastore.AllocateSpace on the storage and
+    VM.Backup on the guest; without them the answer is silently empty. ``storage`` and ``node`` are the
+    ones asked for.
+    """
+
+    volid: str  # "nfs-backup:backup/vzdump-qemu-100-2026_03_02-02_00_00.vma.zst"
+    storage: str
+    node: str
+    ctime: int
+    vmid: int | None = None
+    size: int | None = None  # bytes
+    format: str | None = None  # "vma.zst", "tar.zst", "pbs-vm", ...
+    notes: str | None = None  # first line only
+    protected: bool = False
+
+    @property
+    def guest_type(self) -> GuestType | None:
+        """``qemu`` or ``lxc`` when the volume name tells it (``vzdump-qemu-...``, PBS ``vm/...``)."""
+        if found := _VZDUMP_VOLUME.search(self.volid):
+            return "qemu" if found[1] == "qemu" else "lxc"
+        if found := _PBS_VOLUME.search(self.volid):
+            return "qemu" if found[1] == "vm" else "lxc"
+        return None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -18,6 +18,7 @@ import logging
 from .errors import PveInvalidResponseError, PveTwoFactorRequiredError
 from .models import (
     BackupJob,
+    BackupVolume,
     ClusterNode,
     ClusterResource,
     ClusterStatus,
@@ -365,6 +366,31 @@ def _backup_job(rec: Record) -> BackupJob:
 def parse_backup_jobs(data: object) -> list[BackupJob]:
     """``GET /cluster/backup``."""
     return parse_list(data, _backup_job, "backup jobs")
+
+
+def parse_backup_volumes(data: object, node: str, storage: str) -> list[BackupVolume]:
+    """``GET /nodes/{node}/storage/{storage}/content?content=backup``.
+
+    ``node`` and ``storage`` are filled in from the request. Entries of another content type (a server
+    ignoring the filter) are left out; a backup without a creation time is unusable and skipped.
+    """
+
+    def entry(rec: Record) -> BackupVolume:
+        return BackupVolume(
+            volid=rec.text("volid"),
+            storage=storage,
+            node=node,
+            ctime=rec.integer("ctime", strings=True),
+            vmid=rec.opt_integer("vmid", strings=True, minimum=1),
+            size=rec.opt_integer("size"),
+            format=rec.opt_text("format"),
+            notes=rec.opt_text("notes", numbers=True),
+            protected=bool(rec.opt_flag("protected")),
+        )
+
+    if isinstance(data, list):
+        data = [raw for raw in data if not isinstance(raw, dict) or raw.get("content") in (None, "backup")]
+    return parse_list(data, entry, f"backup volumes of {storage} on {node}")
 
 
 def _not_backed_up(rec: Record) -> NotBackedUp:

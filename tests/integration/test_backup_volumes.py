@@ -1,0 +1,140 @@
+"""Backups tier with backup volumes: guests backed up only by scheduled jobs get a last backup too."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+import logging
+import time
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from simulator import Simulator
+from simulator.model import BackupVolume
+
+from .conftest import setup_entry, state_of, tick
+
+CONTENT = "/nodes/{node}/storage/{storage}/content"
+# cluster3: "local" on each of the 3 nodes, shared "nfs-backup" and "cephfs" (read once each)
+BACKUP_STORAGES = 5
+DEV_BOX = "homelab_qemu_128_last_backup"  # excluded from the daily job: no single-guest task
+FAILED = "homelab_qemu_112_backup_failed"  # its last single-guest backup failed
+
+
+def iso(seconds: float) -> str:
+    return datetime.fromtimestamp(int(seconds), UTC).isoformat()
+
+
+def grant_backup_rights(sim: Simulator) -> None:
+    sim.faults.grant_privilege("/storage", "Datastore.AllocateSpace")
+    sim.faults.grant_privilege("/vms", "VM.Backup")
+
+
+def run_job(sim: Simulator, when: float) -> None:
+    """A scheduled job on pve2 (one task, empty id) that backed up 112 and 128 one after the other."""
+    task = sim.cluster.add_backup_task("pve2", None, True, when, duration=600, vmids=(112, 128))
+    assert (task.id, task.storage) == ("", "nfs-backup")
+
+
+async def test_last_backup_from_volumes(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, sim: Simulator, config_entry: MockConfigEntry
+) -> None:
+    """With the backup rights a guest covered only by a job gets its last backup from its volume."""
+    grant_backup_rights(sim)
+    now = time.time()
+    run_job(sim, now - 1200)
+    await setup_entry(hass, config_entry)
+    assert config_entry.state is ConfigEntryState.LOADED
+    assert state_of(hass, "sensor", DEV_BOX) == iso(now - 1200 + 300)  # second guest of the job
+    # 112's single-guest task failed last night; the job's volume is newer and clears the flag
+    assert state_of(hass, "binary_sensor", FAILED) == "off"
+    assert state_of(hass, "sensor", "homelab_qemu_112_last_backup") == iso(now - 1200)
+
+    # a newer job run moves the last backup; a single-guest failure after it sets the flag again
+    run_job(sim, now + 30)
+    sim.cluster.add_backup_task("pve1", 112, ok=False, when=now + 50, duration=10)
+    await tick(hass, freezer, 60)
+    assert state_of(hass, "sensor", DEV_BOX) == iso(now + 30 + 300)
+    assert state_of(hass, "binary_sensor", FAILED) == "on"
+    assert state_of(hass, "sensor", "homelab_qemu_112_last_backup") == iso(now + 30)
+
+    # a volume named for a container with VMID 128 (an earlier guest) is not this VM's backup
+    sim.cluster.backup_volumes.append(
+        BackupVolume(storage="nfs-backup", node="pve2", vmid=128, type="lxc", ctime=now + 40, size=1)
+    )
+    await tick(hass, freezer, 60)
+    assert state_of(hass, "sensor", DEV_BOX) == iso(now + 30 + 300)
+
+
+async def test_without_backup_rights_as_before(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, sim: Simulator, config_entry: MockConfigEntry
+) -> None:
+    """PVEAuditor gets empty lists: no error, last backup only from single-guest tasks."""
+    run_job(sim, time.time() - 1200)
+    await setup_entry(hass, config_entry)
+    assert config_entry.state is ConfigEntryState.LOADED
+    backups = config_entry.runtime_data.backups
+    assert backups.last_update_success
+    assert state_of(hass, "sensor", DEV_BOX) == "unknown"
+    assert state_of(hass, "binary_sensor", FAILED) == "on"
+    await tick(hass, freezer, 60)
+    assert backups.last_update_success
+    assert state_of(hass, "sensor", DEV_BOX) == "unknown"
+
+
+async def test_one_content_read_per_backup_storage(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, sim: Simulator, loaded_entry: MockConfigEntry
+) -> None:
+    """Every backups refresh lists each storage holding backups once: shared ones from one node only."""
+    for _ in range(2):
+        sim.reset_counters()
+        await tick(hass, freezer, 60)
+        assert sim.counters[CONTENT] == BACKUP_STORAGES
+        assert sim.counters["/nodes/{node}/tasks"] == 3
+    # pve3 offline: its local storage is not asked, the shared ones still are (from another node)
+    sim.faults.node_offline("pve3")
+    await tick(hass, freezer, 10)
+    sim.reset_counters()
+    await tick(hass, freezer, 60)
+    assert sim.counters[CONTENT] == BACKUP_STORAGES - 1
+    assert loaded_entry.runtime_data.backups.last_update_success
+
+
+async def test_storage_errors_do_not_break_the_tier(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    sim: Simulator,
+    config_entry: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A 403 on one storage is logged once and counts as empty; other failures are skipped quietly."""
+    grant_backup_rights(sim)
+    now = time.time()
+    run_job(sim, now - 1200)
+    message = "Permission check failed (/storage/cephfs, Datastore.Audit|Datastore.AllocateSpace)"
+    sim.faults.add(r"/storage/cephfs/content", "http_error", status=403, message=message)
+    sim.faults.add(r"/nodes/pve2/storage/local/content", "http_error", status=595)
+    caplog.set_level(logging.DEBUG, logger="custom_components.proxmox_live")
+    await setup_entry(hass, config_entry)
+    assert config_entry.state is ConfigEntryState.LOADED
+    backups = config_entry.runtime_data.backups
+    for _ in range(2):
+        await tick(hass, freezer, 60)
+        assert backups.last_update_success
+    assert state_of(hass, "sensor", DEV_BOX) == iso(now - 1200 + 300)  # nfs-backup still read
+    denied = [
+        r for r in caplog.records if "Backup volumes of storage cephfs are not readable" in r.getMessage()
+    ]
+    assert [r.levelno for r in denied] == [logging.INFO]
+    assert any(
+        "Backup volumes of storage local not read from node pve2" in r.getMessage() for r in caplog.records
+    )
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING and "proxmox_live" in r.name]
+    # an expired token still ends the tier (reauthentication), also when only the volumes see it
+    sim.faults.clear()
+    sim.faults.add(r"/content", "http_error", status=401)
+    await tick(hass, freezer, 60)
+    assert not backups.last_update_success
