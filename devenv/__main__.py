@@ -42,6 +42,14 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, on_signal)
 
     started = time.monotonic()
+    ha = HomeAssistantInstance(args.config)
+    try:
+        ha.ensure_port_free()
+    except RuntimeError as err:
+        print(err, file=sys.stderr)
+        return 1
+    # Before the identity is read: --fresh empties the config folder, the identity file included.
+    ha.prepare(fresh=args.fresh)
     material, secret = load_or_create(args.config / ".simulator-identity.json")
     sim_thread = SimulatorThread(
         scenarios.get(args.scenario),
@@ -52,16 +60,14 @@ def main(argv: list[str] | None = None) -> int:
         token_secret=secret,
     )
     sim = sim_thread.start()
-    ha = HomeAssistantInstance(args.config)
     try:
-        ha.prepare(fresh=args.fresh)
         ha.start()
         print(f"Starting Home Assistant (log: {ha.log_file}) ...", flush=True)
         ha.wait_until_up()
         if args.ready:
             _make_ready(ha, sim)
         _print_banner(ha, sim, time.monotonic() - started, ready=args.ready)
-        while not stop.is_set() and ha._process.running:
+        while not stop.is_set() and ha.running:
             stop.wait(1)
     finally:
         print("\nStopping Home Assistant and the simulator ...", flush=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 import shutil
+import socket
 import sys
 import time
 import urllib.error
@@ -33,7 +34,7 @@ class HomeAssistantInstance:
         """Lay out the config directory: configuration.yaml and a link to the integration."""
         if fresh and self.config_dir.exists() and self.config_dir != TEMPLATE.parent:
             shutil.rmtree(self.config_dir)
-        elif fresh:
+        elif fresh and self.config_dir.exists():
             for child in self.config_dir.iterdir():
                 if child.name != TEMPLATE.name:
                     shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
@@ -45,6 +46,17 @@ class HomeAssistantInstance:
         link = components / "proxmox_live"
         if not link.exists():
             link.symlink_to(REPO / "custom_components" / "proxmox_live")
+
+    def ensure_port_free(self) -> None:
+        """Raise a clear error when something already listens on the port (another Home Assistant?)."""
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            probe.settimeout(2)
+            in_use = probe.connect_ex(("127.0.0.1", self.port)) == 0
+        if in_use:
+            raise RuntimeError(
+                f"Port {self.port} on 127.0.0.1 is already in use (is scripts/develop or another Home "
+                "Assistant running?). Stop it first: this Home Assistant must serve on that port."
+            )
 
     def start(self) -> None:
         """Start Home Assistant (returns at once; see ``wait_until_up``)."""
@@ -76,6 +88,11 @@ class HomeAssistantInstance:
         )
         with urllib.request.urlopen(req, timeout=30) as resp:  # noqa: S310
             return json.loads(resp.read() or b"null")
+
+    @property
+    def running(self) -> bool:
+        """True while the Home Assistant process has not exited."""
+        return self._process.running
 
     def stop(self) -> int | None:
         """Stop Home Assistant (TERM, then KILL)."""
