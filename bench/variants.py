@@ -5,10 +5,13 @@
   tick, through the integration's own ``detailed_guests`` option set to every guest; the tick then
   costs the node's three lists plus one request per guest (3 x nodes + guests).
 - ``raw`` (baseline b, "write every polled value"): the tiers publish unrounded values (no
-  rounding to the displayed precision, boot time recomputed each tick, rates unrounded) and every
-  coordinator has ``always_update`` on, so each poll wakes every entity. Done with bench-local
-  patches of the coordinator modules' helpers, in the window's own process.
-- ``tuned`` (optional): the integration with the candidate tunings of ``bench.tuning``.
+  rounding to the displayed precision, boot time recomputed each tick, rates unrounded), noisy
+  metrics are not held (``MetricHold`` passes every value through), every coordinator has
+  ``always_update`` on and every entity writes its state on every update (no skip of unchanged
+  writes), so each poll wakes and writes every entity. Done with bench-local patches of the
+  integration's helpers, in the window's own process.
+- ``tuned``: an alias of ``main`` kept for old command lines (the tunings it measured, unchanged
+  writes skipped and noisy metrics held, are in the integration now).
 """
 
 from __future__ import annotations
@@ -17,11 +20,13 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from bench import tuning
+from homeassistant.core import callback
+
 from bench.patching import replace_attribute
 from bench.simlink import SimGuest
 from custom_components.proxmox_live.const import CONF_DETAILED_GUESTS, CONF_LIVE_INTERVAL
 from custom_components.proxmox_live.coordinator import ProxmoxRuntimeData, live, storage, values
+from custom_components.proxmox_live.entity import ProxmoxEntity
 
 type Variant = Literal["main", "per_guest", "raw", "tuned"]
 VARIANTS: tuple[Variant, ...] = ("main", "per_guest", "raw", "tuned")
@@ -38,10 +43,10 @@ def options(variant: Variant, live_interval: int, guests: Sequence[SimGuest]) ->
 
 def before_setup(variant: Variant) -> None:
     """Patch the coordinator modules for ``variant`` (this process only)."""
-    if variant == "tuned":
-        tuning.apply()
     if variant != "raw":
         return
+    replace_attribute(values.MetricHold, "hold", _raw_hold)
+    replace_attribute(ProxmoxEntity, "_handle_coordinator_update", _write_always)
     for module, name, replacement in (
         (live, "percent", _raw_percent),
         (live, "ratio_percent", _raw_ratio_percent),
@@ -59,6 +64,17 @@ def after_setup(variant: Variant, runtime: ProxmoxRuntimeData) -> None:
     if variant == "raw":
         for coordinator in runtime.coordinators:
             coordinator.always_update = True
+
+
+def _raw_hold(
+    self: values.MetricHold, key: object, name: str, value: float | None, *_: float
+) -> float | None:
+    return value
+
+
+@callback
+def _write_always(self: ProxmoxEntity[Any]) -> None:
+    self.async_write_ha_state()
 
 
 def _raw_percent(fraction: float | None) -> float | None:

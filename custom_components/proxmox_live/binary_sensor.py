@@ -92,6 +92,10 @@ class ProxmoxBinarySensor[ObjT](ProxmoxEntity[ObjT], BinarySensorEntity):
         obj = self.obj
         return None if obj is None else self.entity_description.is_on_fn(obj)
 
+    @override
+    def _state_key(self) -> object:
+        return self.is_on
+
 
 def _binary[D, O](target: Target[D, O], descriptions: Iterable[_Desc[O]]) -> list[ProxmoxBinarySensor[O]]:
     return [ProxmoxBinarySensor(target, description) for description in descriptions]

@@ -48,9 +48,17 @@ class Target[DataT, ObjT]:
 
 
 class ProxmoxEntity[ObjT](CoordinatorEntity[ProxmoxCoordinator[Any]]):
-    """An entity showing one value of one object of one tier."""
+    """An entity showing one value of one object of one tier.
+
+    A tier's data changes whenever any of its objects moved (the live tier: on almost every tick),
+    and each change wakes every entity of the tier; an entity writes its state only when what it
+    shows (availability, value, attributes) differs from what it wrote last, so an unchanged entity
+    costs neither a state write nor a ``state_reported`` event. Writes not caused by the tier
+    (added to Home Assistant, registry or device changes) are Home Assistant's and always happen.
+    """
 
     _attr_has_entity_name = True
+    _written: tuple[bool, object, object] | None = None
 
     def __init__(self, target: Target[Any, ObjT], description: EntityDescription) -> None:
         """Bind the entity to its target."""
@@ -71,6 +79,28 @@ class ProxmoxEntity[ObjT](CoordinatorEntity[ProxmoxCoordinator[Any]]):
     def available(self) -> bool:
         """Tier up and object present."""
         return super().available and self.obj is not None
+
+    def _state_key(self) -> object:
+        """The value this entity shows (each platform: its state property)."""
+        raise NotImplementedError
+
+    def _shown(self) -> tuple[bool, object, object]:
+        return (self.available, self._state_key(), self.extra_state_attributes)
+
+    @override
+    async def async_added_to_hass(self) -> None:
+        """Remember what the first write (right after this) shows."""
+        await super().async_added_to_hass()
+        self._written = self._shown()
+
+    @callback
+    @override
+    def _handle_coordinator_update(self) -> None:
+        """Write the state only when what this entity shows changed."""
+        shown = self._shown()
+        if shown != self._written:
+            self._written = shown
+            self.async_write_ha_state()
 
 
 def _identity[T](data: T) -> T:

@@ -218,6 +218,10 @@ class ProxmoxSensor[ObjT](ProxmoxEntity[ObjT], SensorEntity):
         obj = self.obj
         return None if obj is None else self.entity_description.value_fn(obj)
 
+    @override
+    def _state_key(self) -> object:
+        return self.native_value
+
 
 def _sensors[D, O](target: Target[D, O], descriptions: Iterable[_Desc[O]]) -> list[ProxmoxSensor[O]]:
     return [ProxmoxSensor(target, description) for description in descriptions]

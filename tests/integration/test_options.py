@@ -91,5 +91,5 @@ async def test_entity_defaults(hass: HomeAssistant, loaded_entry: MockConfigEntr
     assert memory.attributes["unit_of_measurement"] == "GiB"
     nodes = hass.states.get(entry_of("sensor", "homelab_nodes_online").entity_id)
     assert nodes is not None
-    assert nodes.attributes["unit_of_measurement"] == "nodes"
+    assert "unit_of_measurement" not in nodes.attributes  # a plain count ("3", not "3 nodes")
     assert nodes.attributes["state_class"] == "measurement"

@@ -45,6 +45,7 @@ async def test_detailed_guests_cost_one_request_each(
     """Guests the user chose also get status/current: one more request each per tick."""
     await setup_entry(hass, config_entry)
     sim.reset_counters()
+    sim.cluster.guests[100].load = 0.6  # a CPU jump beyond the hold band: published at this tick
     await tick(hass, freezer, 2)
     assert dict(sim.counters) == {
         **LIVE,

@@ -80,6 +80,7 @@ async def test_detail_failure_falls_back_to_list(
     """A failing status/current of a detailed guest falls back to the node's list entry."""
     await setup_entry(hass, config_entry)
     sim.faults.add(r"/qemu/100/status/current", "http_error", status=500)
+    sim.cluster.guests[100].load = 0.6  # a CPU jump beyond the hold band: published at this tick
     await tick(hass, freezer, 2)
     guest = next(g for g in await config_entry.runtime_data.client.get_qemu_guests("pve1") if g.vmid == 100)
     assert guest.cpu is not None

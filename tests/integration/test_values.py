@@ -1,4 +1,4 @@
-"""The rounding, rate and glitch helpers the tiers build their values with."""
+"""The rounding, rate, glitch and hold helpers the tiers build their values with."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.proxmox_live.const import CONF_HOST, CONF_PORT, DOMAIN
 from custom_components.proxmox_live.coordinator.values import (
     CpuGlitchFilter,
+    MetricHold,
     RateTracker,
     boot_time,
     gib,
@@ -61,6 +62,24 @@ def test_cpu_glitch_filter() -> None:
     assert glitches.filter("a", True, 7.0, 0.0) == 7.0
     assert glitches.filter("a", False, 0.0, 7.0) == 0.0
     assert glitches.filter("b", True, 0.0, None) == 0.0
+
+
+def test_metric_hold() -> None:
+    """Within the band the published value is held until max age; a jump, None or a forget resets."""
+    hold = MetricHold(max_age=15)
+    assert hold.hold("g", "cpu", 10.0, 5, 0) == 10.0  # first value: published
+    assert hold.hold("g", "cpu", 14.9, 5, 2) == 10.0  # within the band: held
+    assert hold.hold("g", "cpu", 5.1, 5, 14.9) == 10.0
+    assert hold.hold("g", "cpu", 12.0, 5, 15) == 12.0  # max age reached: the current value
+    assert hold.hold("g", "cpu", 17.0, 5, 16) == 17.0  # a move of the band: at once
+    assert hold.hold("g", "cpu", None, 5, 17) is None  # unknown: published, nothing held
+    assert hold.hold("g", "cpu", 16.0, 5, 18) == 16.0
+    hold.forget("g")
+    assert hold.hold("g", "cpu", 18.0, 5, 19) == 18.0  # nothing held after a forget
+    assert hold.hold("h", "cpu", 1.0, 5, 19) == 1.0
+    hold.retain(["h"])
+    assert hold.hold("g", "cpu", 19.0, 5, 20) == 19.0  # dropped by retain
+    assert hold.hold("h", "cpu", 2.0, 5, 20) == 1.0  # kept by retain
 
 
 def test_ui_url() -> None:

@@ -16,6 +16,10 @@ Which source feeds which entity:
 A node whose requests fail (595 from the proxy, timeout, bad answer) is marked unreachable for this
 tick while the other nodes update; a transition is logged once each way. When every node fails the
 tier fails. Guests are keyed by type and VMID; a guest found in another node's list has migrated.
+
+Noisy metrics (CPU, memory, load, I/O wait, swap of running guests and reachable nodes) are held
+within a band for a few seconds (``values.MetricHold``, bands and maximum age there); status,
+running state, node, boot time and rates are always the latest.
 """
 
 from __future__ import annotations
@@ -40,7 +44,21 @@ from custom_components.proxmox_live.pve.errors import PveError
 from custom_components.proxmox_live.pve.models import Guest, NodeStatus
 
 from .base import TIER_ERRORS, NodeFailure, ProxmoxCoordinator, gather_all, read_nodes
-from .values import MEMORY_DIGITS, CpuGlitchFilter, RateTracker, boot_time, gib, percent, ratio_percent
+from .values import (
+    GUEST_MEMORY_BAND,
+    GUEST_PERCENT_BAND,
+    MEMORY_DIGITS,
+    NODE_LOAD_BAND,
+    NODE_MEMORY_BAND,
+    NODE_PERCENT_BAND,
+    CpuGlitchFilter,
+    MetricHold,
+    RateTracker,
+    boot_time,
+    gib,
+    percent,
+    ratio_percent,
+)
 
 if TYPE_CHECKING:
     from custom_components.proxmox_live.pve.client import PveClient
@@ -94,6 +112,7 @@ class ProxmoxLiveCoordinator(ProxmoxCoordinator[LiveData]):
         self._include_templates = bool(entry.options.get(CONF_INCLUDE_TEMPLATES, False))
         self._rates = RateTracker()
         self._glitches = CpuGlitchFilter()
+        self._hold = MetricHold()
         self._unreachable: set[str] = set()
 
     @override
@@ -118,6 +137,7 @@ class ProxmoxLiveCoordinator(ProxmoxCoordinator[LiveData]):
                     continue  # mid-migration the source node may still list a stopped copy
                 guests[key] = self._guest_live(guest, previous.guests.get(key), now)
         self._rates.retain(guests)
+        self._hold.retain([*guests, *(("node", name) for name, node in nodes.items() if node.reachable)])
         return LiveData(nodes=nodes, guests=guests)
 
     async def _read_node(self, node: str) -> _NodeRead:
@@ -163,18 +183,28 @@ class ProxmoxLiveCoordinator(ProxmoxCoordinator[LiveData]):
             )
 
     def _node_live(self, status: NodeStatus, previous: NodeLive | None, now: float) -> NodeLive:
-        cpu = self._glitches.filter(
-            ("node", status.node), True, percent(status.cpu), previous.cpu_usage if previous else None
-        )
+        key = ("node", status.node)
+        cpu = self._glitches.filter(key, True, percent(status.cpu), previous.cpu_usage if previous else None)
+        hold = self._hold.hold
         return NodeLive(
             name=status.node,
             reachable=True,
-            cpu_usage=cpu,
-            load_average=round(status.loadavg[0], 2),
-            io_wait=percent(status.iowait),
-            memory_used=gib(status.memory_used, MEMORY_DIGITS),
-            memory_usage=ratio_percent(status.memory_used, status.memory_total),
-            swap_usage=ratio_percent(status.swap_used, status.swap_total),
+            cpu_usage=hold(key, "cpu_usage", cpu, NODE_PERCENT_BAND, now),
+            load_average=hold(key, "load_average", round(status.loadavg[0], 2), NODE_LOAD_BAND, now),
+            io_wait=hold(key, "io_wait", percent(status.iowait), NODE_PERCENT_BAND, now),
+            memory_used=hold(
+                key, "memory_used", gib(status.memory_used, MEMORY_DIGITS), NODE_MEMORY_BAND, now
+            ),
+            memory_usage=hold(
+                key,
+                "memory_usage",
+                ratio_percent(status.memory_used, status.memory_total),
+                NODE_PERCENT_BAND,
+                now,
+            ),
+            swap_usage=hold(
+                key, "swap_usage", ratio_percent(status.swap_used, status.swap_total), NODE_PERCENT_BAND, now
+            ),
             root_disk_usage=ratio_percent(status.rootfs_used, status.rootfs_total),
             boot_time=boot_time(previous.boot_time if previous else None, now, status.uptime),
             pve_version=_pve_version(status.pveversion),
@@ -188,23 +218,30 @@ class ProxmoxLiveCoordinator(ProxmoxCoordinator[LiveData]):
             rates = self._rates.update(key, now, (guest.netin, guest.netout, guest.diskread, guest.diskwrite))
         else:
             self._rates.forget(key)
+            self._hold.forget(key)
         network_in, network_out, disk_read, disk_write = rates
         if running and guest.type == "qemu" and guest.diskread is None:
             disk_read, disk_write = self._inventory_disk_rates(key)
         cpu = self._glitches.filter(
             key, running, percent(guest.cpu), previous.cpu_usage if previous else None
         )
+        memory_used = gib(guest.mem, MEMORY_DIGITS)
+        memory_usage = ratio_percent(guest.mem, guest.maxmem)
         boot: datetime | None = None
         if running:
             boot = boot_time(previous.boot_time if previous else None, now, guest.uptime)
+            hold = self._hold.hold
+            cpu = hold(key, "cpu_usage", cpu, GUEST_PERCENT_BAND, now)
+            memory_used = hold(key, "memory_used", memory_used, GUEST_MEMORY_BAND, now)
+            memory_usage = hold(key, "memory_usage", memory_usage, GUEST_PERCENT_BAND, now)
         return GuestLive(
             vmid=guest.vmid,
             type=guest.type,
             node=guest.node,
             status=STATUS_MAP.get(guest.qmpstatus or guest.status, "unknown"),
             cpu_usage=cpu,
-            memory_used=gib(guest.mem, MEMORY_DIGITS),
-            memory_usage=ratio_percent(guest.mem, guest.maxmem),
+            memory_used=memory_used,
+            memory_usage=memory_usage,
             disk_usage=ratio_percent(guest.disk, guest.maxdisk) if guest.type == "lxc" else None,
             network_in=network_in,
             network_out=network_out,

@@ -2,7 +2,8 @@
 
 Rounding happens here, at the source, to the precision the entity displays (see sensor.py):
 percentages to 0.1 %, load to 0.01, memory to 0.01 GiB, storage to 0.1 GiB, rates to 1 KiB/s,
-boot times held steady. Two ticks that would display the same value then compare equal, and the
+boot times held steady; noisy CPU, memory and load values are held within a band for a few
+seconds (``MetricHold``). Two ticks that would display the same value then compare equal, and the
 coordinators (``always_update=False``) do not wake their entities. Sizes and rates are published in
 the unit they are displayed in (GiB, KiB/s), so a state is exactly the rounded number; users may
 still pick another unit.
@@ -19,6 +20,27 @@ KIB = 1024
 MEMORY_DIGITS = 2  # memory in GiB with 2 decimals
 STORAGE_DIGITS = 1  # storage in GiB with 1 decimal
 BOOT_TIME_TOLERANCE = 60  # seconds a recomputed boot time may wander before it is believed
+
+# Held metrics (``MetricHold``): the trade-off between freshness and state writes.
+#
+# CPU and memory of a busy guest jitter on every tick by more than their displayed precision, so
+# rounding alone leaves almost every tick a state change of every running guest (the recorder
+# stores each one). A held metric is published again only when it moved by at least its band from
+# the value last published, or when that value is ``HOLD_MAX_AGE`` old. The cost: a value may lag
+# the truth by less than its band for up to ``HOLD_MAX_AGE``; a larger move shows at the next tick.
+# Guests are the bulk of the entities (and of the writes), so their bands are the wider ones;
+# nodes are few and users automate on their load, so their bands are narrow. Running state,
+# status, placement, boot time and counter-derived rates are never held. The maximum age sets the
+# floor of the writes (each running guest: about 2 x 60 / age per minute); of the ages measured, 20 s
+# is the smallest giving 5x fewer state writes than writing every polled value at 100 guests (15 s:
+# 4.5x), see
+# docs/performance.md.
+HOLD_MAX_AGE = 20.0  # s: a held value is republished at least this often
+GUEST_PERCENT_BAND = 5.0  # percentage points: guest cpu_usage and memory_usage
+GUEST_MEMORY_BAND = 0.25  # GiB: guest memory_used
+NODE_PERCENT_BAND = 1.0  # percentage points: node cpu_usage, memory_usage, io_wait, swap_usage
+NODE_MEMORY_BAND = 0.25  # GiB: node memory_used
+NODE_LOAD_BAND = 0.1  # node load_average
 
 
 def percent(fraction: float | None) -> float | None:
@@ -73,6 +95,42 @@ class CpuGlitchFilter:
             return previous
         self._held.discard(key)
         return value
+
+
+class MetricHold:
+    """Publishes a noisy metric again only when it moved by its band or its value got old.
+
+    Per key (a guest or node) and metric name, remembers the value last published and when. The
+    first value, a value after ``None`` and a move of at least the band are published at once;
+    within the band the published value is repeated until it is ``max_age`` seconds old.
+    """
+
+    def __init__(self, max_age: float = HOLD_MAX_AGE) -> None:
+        """Start with nothing held."""
+        self.max_age = max_age
+        self._held: dict[Hashable, dict[str, tuple[float, float]]] = {}
+
+    def hold(self, key: Hashable, name: str, value: float | None, band: float, now: float) -> float | None:
+        """The value of ``key``'s metric ``name`` to publish at ``now``."""
+        held = self._held.setdefault(key, {})
+        if value is None:
+            held.pop(name, None)
+            return None
+        previous = held.get(name)
+        if previous is not None and abs(value - previous[0]) < band and now - previous[1] < self.max_age:
+            return previous[0]
+        held[name] = (value, now)
+        return value
+
+    def forget(self, key: Hashable) -> None:
+        """Drop what ``key`` holds (guest stopped, node unreachable)."""
+        self._held.pop(key, None)
+
+    def retain(self, keys: Iterable[Hashable]) -> None:
+        """Drop what every key not in ``keys`` holds."""
+        keep = set(keys)
+        for key in [key for key in self._held if key not in keep]:
+            del self._held[key]
 
 
 @dataclass(slots=True)
