@@ -113,3 +113,17 @@ def generate(hostnames: tuple[str, ...] = ("localhost",)) -> TlsMaterial:
         ),
         fingerprint=colon_hex(cert.fingerprint(hashes.SHA256())),
     )
+
+
+def _bind_datetime_class() -> None:
+    """Make ``cryptography`` look up ``datetime.datetime`` now, while it is the real class.
+
+    Its Rust code caches the class at its first certificate; when that happens under freezegun (a
+    test with a frozen clock), the cached class is the fake one and every later certificate built
+    from a real ``datetime`` fails with ``TypeError``. Fake datetimes subclass the real one, so
+    binding the real class first works for both.
+    """
+    generate()
+
+
+_bind_datetime_class()

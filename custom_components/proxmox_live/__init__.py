@@ -9,7 +9,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 
 from .connection import create_client
-from .const import DOMAIN, INVENTORY_TIMEOUT
+from .const import CONF_FINGERPRINT, CONF_VERIFY_SSL, DOMAIN, INVENTORY_TIMEOUT, LOGGER
 from .coordinator import (
     ProxmoxBackupCoordinator,
     ProxmoxConfigEntry,
@@ -20,7 +20,8 @@ from .coordinator import (
 )
 from .coordinator.base import setup_error
 from .devices import DeviceSync
-from .pve.errors import PveError
+from .pve.errors import PveError, PveTlsError
+from .repairs import async_certificate_accepted, async_certificate_rejected, certificate_issue_id
 
 PLATFORMS = [Platform.BINARY_SENSOR, Platform.SENSOR]
 
@@ -30,11 +31,16 @@ async def async_setup_entry(hass: HomeAssistant, entry: ProxmoxConfigEntry) -> b
 
     Options changes reload the entry through the options flow (``OptionsFlowWithReload``).
     """
+    if not entry.data.get(CONF_VERIFY_SSL, True) and not entry.data.get(CONF_FINGERPRINT):
+        LOGGER.warning("Certificate verification is off for %s (chosen when it was set up)", entry.title)
     client = create_client(hass, entry.data, timeout=INVENTORY_TIMEOUT)
     try:
         cluster = await client.get_cluster_status()
     except PveError as err:
+        if isinstance(err, PveTlsError):
+            async_certificate_rejected(hass, entry, err)
         raise setup_error(err) from err
+    async_certificate_accepted(hass, entry)
 
     inventory = ProxmoxInventoryCoordinator(hass, entry, client, cluster)
     live = ProxmoxLiveCoordinator(hass, entry, client, inventory)
@@ -65,4 +71,5 @@ async def async_unload_entry(hass: HomeAssistant, entry: ProxmoxConfigEntry) -> 
     if unloaded:
         for coordinator in entry.runtime_data.coordinators:
             ir.async_delete_issue(hass, DOMAIN, coordinator.issue_id)
+        ir.async_delete_issue(hass, DOMAIN, certificate_issue_id(entry))
     return unloaded

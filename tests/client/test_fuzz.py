@@ -2,6 +2,12 @@
 
 Only a valid model or :class:`PveInvalidResponseError` may come out (for the ticket also the
 two-factor authentication error); parsed numbers are always finite and never negative.
+
+Every ``parse_*`` function of :mod:`~custom_components.proxmox_live.pve.parsing` is in ``PARSERS``
+(``test_every_parser_is_fuzzed`` checks it), and each parser gets its own examples: ``PER_PARSER``
+arbitrary JSON values and ``PER_PARSER`` near-valid ones (its sample with fields replaced). With
+18 parser entries that is 2 x 18 x 40 = 1440 parser examples (before: 300 spread over all parsers),
+plus 150 HTTP answers into the envelope and 2 x 150 for the value converters: 1890 per run.
 """
 
 from __future__ import annotations
@@ -9,11 +15,13 @@ from __future__ import annotations
 from collections.abc import Callable
 import contextlib
 import dataclasses
+import inspect
 import math
 
 from hypothesis import HealthCheck, given, settings, strategies as st
+import pytest
 
-from custom_components.proxmox_live.pve import parsing
+from custom_components.proxmox_live.pve import parsing, values
 from custom_components.proxmox_live.pve.errors import (
     PveError,
     PveInvalidResponseError,
@@ -23,7 +31,14 @@ from custom_components.proxmox_live.pve.responses import interpret
 
 from . import samples
 
-FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+EXAMPLES = 150
+PER_PARSER = 40
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.differing_executors],
+)
+FUZZ_PARSER = settings(FUZZ, max_examples=PER_PARSER)
 
 leaves = (
     st.none()
@@ -83,6 +98,12 @@ PARSERS: dict[str, tuple[Parser, object]] = {
         lambda d: parsing.parse_guest_status(d, "pve1", "qemu", 100),
         samples.QEMU_STATUS_CURRENT,
     ),
+    "lxc_status": (
+        lambda d: parsing.parse_guest_status(d, "pve1", "lxc", 101),
+        samples.LXC_STATUS_CURRENT_STOPPED,
+    ),
+    "node_status_pve7": (lambda d: parsing.parse_node_status(d, "pve1"), samples.NODE_STATUS_PVE7),
+    "standalone_status": (parsing.parse_cluster_status, samples.STANDALONE_STATUS),
     "resources": (parsing.parse_cluster_resources, samples.CLUSTER_RESOURCES),
     "cluster_status": (parsing.parse_cluster_status, samples.CLUSTER_STATUS),
     "storages": (lambda d: parsing.parse_storages(d, "pve1"), samples.STORAGES),
@@ -130,17 +151,53 @@ def run(name: str, data: object) -> None:
         check_model(result)
 
 
-@FUZZ
-@given(name=st.sampled_from(sorted(PARSERS)), data=json_values)
+def test_every_parser_is_fuzzed() -> None:
+    """Each public parse_* function of the client is reached by an entry of PARSERS."""
+    parsers = {
+        name for name, _ in inspect.getmembers(parsing, inspect.isfunction) if name.startswith("parse_")
+    }
+    fuzzed: set[str] = set()
+    for parse, _sample in PARSERS.values():
+        code = parse.__code__
+        fuzzed |= {parse.__name__} | {name for name in code.co_names if name.startswith("parse_")}
+    parsers.discard("parse_list")  # the generic list helper every list parser goes through
+    assert parsers <= fuzzed, parsers - fuzzed
+
+
+@pytest.mark.parametrize("name", sorted(PARSERS))
+@FUZZ_PARSER
+@given(data=json_values)
 def test_arbitrary_json(name: str, data: object) -> None:
     run(name, data)
 
 
-@FUZZ
+@pytest.mark.parametrize("name", sorted(PARSERS))
+@FUZZ_PARSER
 @given(data=st.data())
-def test_near_valid_json(data: st.DataObject) -> None:
-    name = data.draw(st.sampled_from(sorted(PARSERS)))
+def test_near_valid_json(name: str, data: st.DataObject) -> None:
     run(name, data.draw(near_valid(PARSERS[name][1])))
+
+
+@FUZZ
+@given(value=json_values, strings=st.booleans())
+def test_numbers_are_finite_and_not_negative(value: object, strings: bool) -> None:
+    """The converters every parser uses: None, or a finite number at or above the minimum."""
+    number = values.to_float(value, strings=strings)
+    assert number is None or (math.isfinite(number) and number >= 0)
+    whole = values.to_int(value, strings=strings)
+    assert whole is None or (isinstance(whole, int) and whole >= 0)
+
+
+@FUZZ
+@given(value=json_values)
+def test_other_converters_never_raise(value: object) -> None:
+    """Booleans, texts, word lists and VMID lists: a value of the right type, or None."""
+    assert values.to_bool(value) in (True, False, None)
+    assert values.to_text(value) is None or isinstance(values.to_text(value), str)
+    words = values.split_words(value)
+    assert words is None or all(isinstance(word, str) and word for word in words)
+    vmids = values.vmid_list(value)
+    assert vmids is None or all(isinstance(vmid, int) and vmid > 0 for vmid in vmids)
 
 
 def test_samples_parse() -> None:

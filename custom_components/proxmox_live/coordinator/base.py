@@ -5,6 +5,9 @@ Mapping (for every coordinator and for the setup):
 - ``PvePermissionError`` (403) -> a repair issue naming the privilege and path, and ``UpdateFailed``:
   the tier's entities go unavailable while the other tiers keep working; the issue is deleted as soon
   as the tier succeeds again;
+- ``PveTlsError`` with the fingerprint the server showed (pin mismatch, untrusted certificate) -> a
+  fixable repair issue (``repairs.py``) offering to review and trust the new certificate, and
+  ``UpdateFailed``; the issue is deleted as soon as a request succeeds again;
 - any other client error -> ``UpdateFailed`` with a translated message.
 """
 
@@ -30,7 +33,9 @@ from custom_components.proxmox_live.pve.errors import (
     PveInvalidResponseError,
     PveNodeUnreachableError,
     PvePermissionError,
+    PveTlsError,
 )
+from custom_components.proxmox_live.repairs import async_certificate_accepted, async_certificate_rejected
 
 if TYPE_CHECKING:
     from custom_components.proxmox_live.pve.client import PveClient
@@ -45,6 +50,8 @@ def error_translation(err: PveError) -> tuple[str, dict[str, str]]:
     """Translation key and placeholders describing a client error."""
     if isinstance(err, PvePermissionError):
         return "missing_privilege", {"privilege": err.privilege or "Sys.Audit", "path": err.path or "/"}
+    if isinstance(err, PveTlsError) and err.fingerprint is not None:
+        return "certificate_changed", {"error": str(err)}
     if isinstance(err, PveNodeUnreachableError):
         return "node_unreachable", {"node": err.node or "?", "error": str(err)}
     if isinstance(err, PveConnectionError):
@@ -131,6 +138,7 @@ class ProxmoxCoordinator[DataT](DataUpdateCoordinator[DataT]):
         """Set up the tier with the entry's interval option."""
         self.client = client
         self.permission_denied = False
+        self.certificate_rejected = False
         interval = int(entry.options.get(self.interval_option, self.default_interval))
         super().__init__(
             hass,
@@ -177,12 +185,17 @@ class ProxmoxCoordinator[DataT](DataUpdateCoordinator[DataT]):
             key, placeholders = error_translation(err)
             if isinstance(err, PvePermissionError):
                 self._create_issue(placeholders)
+            elif isinstance(err, PveTlsError):
+                self.certificate_rejected = async_certificate_rejected(self.hass, self.config_entry, err)
             raise UpdateFailed(
                 translation_domain=DOMAIN, translation_key=key, translation_placeholders=placeholders
             ) from err
         if self.permission_denied:
             self.permission_denied = False
             ir.async_delete_issue(self.hass, DOMAIN, self.issue_id)
+        if self.certificate_rejected:
+            self.certificate_rejected = False
+            async_certificate_accepted(self.hass, self.config_entry)
         return data
 
     def _create_issue(self, placeholders: dict[str, Any]) -> None:
