@@ -36,7 +36,7 @@ PER_PARSER = 40
 FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.differing_executors],
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.differing_executors, HealthCheck.data_too_large],
 )
 FUZZ_PARSER = settings(FUZZ, max_examples=PER_PARSER)
 
