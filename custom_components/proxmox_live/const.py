@@ -45,5 +45,6 @@ BACKUP_TIMEOUT: Final = 20.0
 BACKUP_TASK_WINDOW: Final = 7 * 24 * 3600  # vzdump task history read per node
 BACKUP_FAILED_WINDOW: Final = 24 * 3600  # [failed_backups] counts failures ended this recently
 BACKUP_TASK_LIMIT: Final = 500
+BACKUP_RIGHTS_INTERVAL: Final = 3600  # the backups tier re-reads /access/permissions this often
 
 MANUFACTURER: Final = "Proxmox Server Solutions"

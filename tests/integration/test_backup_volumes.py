@@ -12,12 +12,15 @@ from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.proxmox_live.coordinator.backups import can_back_up_guests, may_list_backups
+from custom_components.proxmox_live.pve.models import Permissions
 from simulator import Simulator
 from simulator.model import BackupVolume
 
 from .conftest import setup_entry, state_of, tick
 
 CONTENT = "/nodes/{node}/storage/{storage}/content"
+PERMISSIONS = "/access/permissions"
 # cluster3: "local" on each of the 3 nodes, shared "nfs-backup" and "cephfs" (read once each)
 BACKUP_STORAGES = 5
 DEV_BOX = "homelab_qemu_128_last_backup"  # excluded from the daily job: no single-guest task
@@ -86,9 +89,11 @@ async def test_without_backup_rights_as_before(
 
 
 async def test_one_content_read_per_backup_storage(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, sim: Simulator, loaded_entry: MockConfigEntry
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, sim: Simulator, config_entry: MockConfigEntry
 ) -> None:
     """Every backups refresh lists each storage holding backups once: shared ones from one node only."""
+    grant_backup_rights(sim)
+    await setup_entry(hass, config_entry)
     for _ in range(2):
         sim.reset_counters()
         await tick(hass, freezer, 60)
@@ -100,7 +105,93 @@ async def test_one_content_read_per_backup_storage(
     sim.reset_counters()
     await tick(hass, freezer, 60)
     assert sim.counters[CONTENT] == BACKUP_STORAGES - 1
-    assert loaded_entry.runtime_data.backups.last_update_success
+    assert config_entry.runtime_data.backups.last_update_success
+
+
+async def test_storages_it_cannot_see_are_not_listed(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, sim: Simulator, config_entry: MockConfigEntry
+) -> None:
+    """Without the backup rights no storage is listed (each list would be empty).
+
+    The privileges are read on the first refresh and again once an hour.
+    """
+    now = time.time()
+    run_job(sim, now - 1200)
+    await setup_entry(hass, config_entry)
+    assert sim.counters[PERMISSIONS] == 1
+    assert sim.counters[CONTENT] == 0
+    # rights granted later: seen at the hourly re-read, not before
+    grant_backup_rights(sim)
+    sim.reset_counters()
+    for _ in range(59):
+        await tick(hass, freezer, 60)
+    assert (sim.counters[PERMISSIONS], sim.counters[CONTENT]) == (0, 0)
+    assert state_of(hass, "sensor", DEV_BOX) == "unknown"
+    await tick(hass, freezer, 60)
+    assert (sim.counters[PERMISSIONS], sim.counters[CONTENT]) == (1, BACKUP_STORAGES)
+    assert state_of(hass, "sensor", DEV_BOX) == iso(now - 1200 + 300)
+
+
+async def test_only_storages_with_allocate_space_are_listed(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, sim: Simulator, config_entry: MockConfigEntry
+) -> None:
+    """Datastore.AllocateSpace on one storage only: that storage alone is listed, and it is enough."""
+    now = time.time()
+    run_job(sim, now - 1200)
+    sim.faults.grant_privilege("/storage/nfs-backup", "Datastore.AllocateSpace")
+    sim.faults.grant_privilege("/vms", "VM.Backup")
+    await setup_entry(hass, config_entry)
+    sim.reset_counters()
+    await tick(hass, freezer, 60)
+    assert sim.counters[CONTENT] == 1
+    assert state_of(hass, "sensor", DEV_BOX) == iso(now - 1200 + 300)
+
+
+async def test_every_storage_listed_when_privileges_are_unknown(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, sim: Simulator, config_entry: MockConfigEntry
+) -> None:
+    """A failed read of the privileges is no reason to miss a backup: every storage is listed."""
+    sim.faults.add(r"^/access/permissions$", "http_error", status=500)
+    await setup_entry(hass, config_entry)
+    assert config_entry.state is ConfigEntryState.LOADED
+    assert sim.counters[CONTENT] == BACKUP_STORAGES
+    assert config_entry.runtime_data.backups.last_update_success
+
+
+@pytest.mark.parametrize(
+    ("paths", "guests", "nfs", "local"),
+    [
+        ({"/": {"Sys.Audit": True}}, False, False, False),  # PVEAuditor
+        ({"/": {"VM.Backup": True, "Datastore.AllocateSpace": True}}, True, True, True),
+        (
+            {"/": {"VM.Backup": False, "Datastore.AllocateSpace": False}},
+            False,
+            False,
+            False,
+        ),  # no propagation
+        (
+            {"/vms/100": {"VM.Backup": True}, "/storage/nfs": {"Datastore.AllocateSpace": True}},
+            True,
+            True,
+            False,
+        ),
+        (
+            {"/pool/lab": {"VM.Backup": True, "Datastore.AllocateSpace": True}},
+            True,
+            True,
+            True,
+        ),  # pools: maybe
+        ({"/storage": {"Datastore.AllocateSpace": True}, "/storage/local": {}}, False, True, False),
+    ],
+)
+def test_rights_for_backup_volumes(
+    paths: dict[str, dict[str, bool]], guests: bool, nfs: bool, local: bool
+) -> None:
+    """What the caller's privileges allow Proxmox VE to list (the rule behind the skipped reads)."""
+    rights = Permissions(paths=paths)
+    assert can_back_up_guests(rights) is guests
+    assert (may_list_backups(rights, "nfs"), may_list_backups(rights, "local")) == (nfs, local)
+    assert may_list_backups(None, "local")
 
 
 async def test_storage_errors_do_not_break_the_tier(

@@ -21,10 +21,13 @@ holding the VMID (``vzdump-lxc-100-...`` for VM 100) is ignored. [backup_failed]
 tasks, but a volume created after the failed task ended clears it.
 
 Proxmox VE lists a backup only to a caller with Datastore.AllocateSpace on the storage and VM.Backup
-on the guest (the config flow warns when they are missing): without them every list is empty and the
-tier works from tasks alone. A 403 on one storage (no Datastore.Audit there) is logged once and
-counts as an empty list; any other failure of one storage's list (node unreachable, timeout) is
-logged at debug level and skipped for this refresh. Only an authentication error ends the tier.
+on the guest (the config flow warns when they are missing): without them every list is empty (200,
+``[]``) and the tier works from tasks alone. So the tier reads the caller's privileges
+(``/access/permissions``, on its first refresh and then once an hour) and does not list a storage
+whose backups it could not see; when the privileges cannot be read, every storage is listed. A 403
+on one storage (no Datastore.Audit there) is logged once and counts as an empty list; any other
+failure of one storage's list (node unreachable, timeout) is logged at debug level and skipped for
+this refresh. Only an authentication error ends the tier.
 
 Per-guest results are kept across polls, so a guest keeps its last backup while its node is offline,
 the task falls out of the 7-day window or a storage cannot be read.
@@ -42,6 +45,7 @@ from homeassistant.util import dt as dt_util
 
 from custom_components.proxmox_live.const import (
     BACKUP_FAILED_WINDOW,
+    BACKUP_RIGHTS_INTERVAL,
     BACKUP_TASK_LIMIT,
     BACKUP_TASK_WINDOW,
     BACKUP_TIMEOUT,
@@ -51,9 +55,9 @@ from custom_components.proxmox_live.const import (
 )
 from custom_components.proxmox_live.data import BackupData, GuestBackup, StorageInfo
 from custom_components.proxmox_live.pve.errors import PveAuthenticationError, PveError, PvePermissionError
-from custom_components.proxmox_live.pve.models import BackupJob, BackupVolume, GuestType, Task
+from custom_components.proxmox_live.pve.models import BackupJob, BackupVolume, GuestType, Permissions, Task
 
-from .base import NodeFailure, ProxmoxCoordinator, gather_all, read_nodes
+from .base import NodeFailure, NodeTierCoordinator, gather_all, read_nodes
 from .inventory import storage_infos
 
 if TYPE_CHECKING:
@@ -63,7 +67,7 @@ if TYPE_CHECKING:
     from .inventory import ProxmoxInventoryCoordinator
 
 
-class ProxmoxBackupCoordinator(ProxmoxCoordinator[BackupData]):
+class ProxmoxBackupCoordinator(NodeTierCoordinator[BackupData]):
     """Backup results and schedule."""
 
     tier = "backups"
@@ -79,10 +83,11 @@ class ProxmoxBackupCoordinator(ProxmoxCoordinator[BackupData]):
         inventory: ProxmoxInventoryCoordinator,
     ) -> None:
         """Set up the tier; nodes come from the inventory tier."""
-        super().__init__(hass, entry, client)
-        self.inventory = inventory
+        super().__init__(hass, entry, client, inventory)
         self._history: dict[int, _History] = {}
         self._denied: set[str] = set()  # storages whose backup list answered 403 (logged once)
+        self._rights: Permissions | None = None
+        self._rights_read: int | None = None  # when the privileges were last read (UTC seconds)
 
     @override
     async def _async_fetch(self) -> BackupData:
@@ -91,7 +96,7 @@ class ProxmoxBackupCoordinator(ProxmoxCoordinator[BackupData]):
         jobs, not_backed_up, (reads, volumes) = await gather_all(
             self.client.get_backup_jobs(timeout=self.request_timeout),
             self.client.get_not_backed_up(timeout=self.request_timeout),
-            gather_all(read_nodes(nodes, self._read_node), self._read_volumes(nodes)),
+            gather_all(read_nodes(nodes, self._read_node), self._read_volumes(nodes, now)),
         )
         node_tasks = [read for read in reads.values() if not isinstance(read, NodeFailure)]
         tasks = [task for read in node_tasks for task in read if not task.running]
@@ -114,8 +119,24 @@ class ProxmoxBackupCoordinator(ProxmoxCoordinator[BackupData]):
             node, typefilter="vzdump", since=since, limit=BACKUP_TASK_LIMIT, timeout=self.request_timeout
         )
 
-    async def _read_volumes(self, online: list[str]) -> list[BackupVolume]:
+    async def _read_rights(self, now: int) -> Permissions | None:
+        """The caller's privileges: read on the first refresh, then once an hour; None when unknown."""
+        if self._rights_read is not None and now - self._rights_read < BACKUP_RIGHTS_INTERVAL:
+            return self._rights
+        self._rights_read = now
+        try:
+            self._rights = await self.client.get_permissions(timeout=self.request_timeout)
+        except PveAuthenticationError:
+            raise
+        except PveError as err:
+            LOGGER.debug("Privileges not read, every storage holding backups is listed: %s", err)
+            self._rights = None
+        return self._rights
+
+    async def _read_volumes(self, online: list[str], now: int) -> list[BackupVolume]:
         """The backup volumes of every storage holding backups, as far as their guest type fits."""
+        if (rights := await self._read_rights(now)) is not None and not can_back_up_guests(rights):
+            return []
         if (inventory := self.inventory.latest) is not None:
             storages = inventory.storages
             types = {vmid: kind for kind, vmid in inventory.guests}
@@ -137,7 +158,7 @@ class ProxmoxBackupCoordinator(ProxmoxCoordinator[BackupData]):
             *(
                 self._read_storage(node, info.storage)
                 for info in storages.values()
-                if (node := _reader(info, online))
+                if (node := _reader(info, online)) and may_list_backups(rights, info.storage)
             )
         )
         return [volume for read in reads for volume in read if _fits(volume, types)]
@@ -191,6 +212,27 @@ class _History:
         last_backup = max((when for when in (self.task_ok, self.volume) if when is not None), default=None)
         failed = self.task_failed is not None and (self.volume is None or self.volume <= self.task_failed)
         return GuestBackup(last_backup=last_backup, last_failed=failed)
+
+
+def can_back_up_guests(rights: Permissions) -> bool:
+    """Whether VM.Backup holds on any guest (directly, on ``/vms`` or through a pool)."""
+    return rights.has("/vms", "VM.Backup") or any(
+        "VM.Backup" in privileges and path.startswith(("/vms/", "/pool/"))
+        for path, privileges in rights.paths.items()
+    )
+
+
+def may_list_backups(rights: Permissions | None, storage: str) -> bool:
+    """Whether Proxmox VE may list backups of ``storage`` to the caller (yes when ``rights`` is unknown).
+
+    It needs Datastore.AllocateSpace on the storage, which a pool holding the storage can grant too.
+    """
+    if rights is None:
+        return True
+    return rights.has(f"/storage/{storage}", "Datastore.AllocateSpace") or any(
+        "Datastore.AllocateSpace" in privileges and path.startswith("/pool/")
+        for path, privileges in rights.paths.items()
+    )
 
 
 def _reader(storage: StorageInfo, online: list[str]) -> str | None:

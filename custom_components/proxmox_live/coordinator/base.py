@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from custom_components.proxmox_live.pve.client import PveClient
 
     from . import ProxmoxConfigEntry
+    from .inventory import ProxmoxInventoryCoordinator
 
 # Errors that end a whole tier at once, even when they come from a single node's request
 TIER_ERRORS = (PveAuthenticationError, PvePermissionError)
@@ -210,3 +211,18 @@ class ProxmoxCoordinator[DataT](DataUpdateCoordinator[DataT]):
             translation_key=f"missing_privilege_{self.tier}",
             translation_placeholders={"entry": self.config_entry.title, **placeholders},
         )
+
+
+class NodeTierCoordinator[DataT](ProxmoxCoordinator[DataT]):
+    """A tier that reads node by node: which nodes are online comes from the inventory tier."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: ProxmoxConfigEntry,
+        client: PveClient,
+        inventory: ProxmoxInventoryCoordinator,
+    ) -> None:
+        """Set up the tier; nodes come from ``inventory``."""
+        super().__init__(hass, entry, client)
+        self.inventory = inventory

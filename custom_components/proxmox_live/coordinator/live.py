@@ -43,7 +43,7 @@ from custom_components.proxmox_live.data import GuestKey, GuestLive, LiveData, N
 from custom_components.proxmox_live.pve.errors import PveError
 from custom_components.proxmox_live.pve.models import Guest, NodeStatus
 
-from .base import TIER_ERRORS, NodeFailure, ProxmoxCoordinator, gather_all, read_nodes
+from .base import TIER_ERRORS, NodeFailure, NodeTierCoordinator, gather_all, read_nodes
 from .values import (
     GUEST_MEMORY_BAND,
     GUEST_PERCENT_BAND,
@@ -90,7 +90,7 @@ class _NodeRead:
     guests: list[Guest]
 
 
-class ProxmoxLiveCoordinator(ProxmoxCoordinator[LiveData]):
+class ProxmoxLiveCoordinator(NodeTierCoordinator[LiveData]):
     """Live metrics of reachable nodes and their guests."""
 
     tier = "live"
@@ -106,8 +106,7 @@ class ProxmoxLiveCoordinator(ProxmoxCoordinator[LiveData]):
         inventory: ProxmoxInventoryCoordinator,
     ) -> None:
         """Set up the tier; nodes come from the inventory tier."""
-        super().__init__(hass, entry, client)
-        self.inventory = inventory
+        super().__init__(hass, entry, client, inventory)
         self._detailed = {int(vmid) for vmid in entry.options.get(CONF_DETAILED_GUESTS, [])}
         self._include_templates = bool(entry.options.get(CONF_INCLUDE_TEMPLATES, False))
         self._rates = RateTracker()

@@ -6,9 +6,7 @@ storage is one device per node. A node whose request fails leaves its local stor
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, override
-
-from homeassistant.core import HomeAssistant
+from typing import override
 
 from custom_components.proxmox_live.const import (
     CONF_STORAGE_INTERVAL,
@@ -18,34 +16,17 @@ from custom_components.proxmox_live.const import (
 from custom_components.proxmox_live.data import StorageData, StorageKey, StorageValues
 from custom_components.proxmox_live.pve.models import Storage
 
-from .base import NodeFailure, ProxmoxCoordinator, read_nodes
+from .base import NodeFailure, NodeTierCoordinator, read_nodes
 from .values import STORAGE_DIGITS, gib, ratio_percent
 
-if TYPE_CHECKING:
-    from custom_components.proxmox_live.pve.client import PveClient
 
-    from . import ProxmoxConfigEntry
-    from .inventory import ProxmoxInventoryCoordinator
-
-
-class ProxmoxStorageCoordinator(ProxmoxCoordinator[StorageData]):
+class ProxmoxStorageCoordinator(NodeTierCoordinator[StorageData]):
     """Used, available and active state of storages."""
 
     tier = "storage"
     interval_option = CONF_STORAGE_INTERVAL
     default_interval = DEFAULT_STORAGE_INTERVAL
     request_timeout = STORAGE_TIMEOUT
-
-    def __init__(
-        self,
-        hass: HomeAssistant,
-        entry: ProxmoxConfigEntry,
-        client: PveClient,
-        inventory: ProxmoxInventoryCoordinator,
-    ) -> None:
-        """Set up the tier; nodes come from the inventory tier."""
-        super().__init__(hass, entry, client)
-        self.inventory = inventory
 
     @override
     async def _async_fetch(self) -> StorageData:
