@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Generator
+import json
+from pathlib import Path
 from typing import Any
 from unittest.mock import PropertyMock, patch
 
@@ -29,6 +31,10 @@ from custom_components.proxmox_live.const import (
 from simulator import Simulator
 from simulator.pytest_plugin import SimulatorFactory
 
+# The English texts, to read a repair issue as the user sees it
+EN = json.loads(
+    (Path(__file__).parents[2] / "custom_components/proxmox_live/translations/en.json").read_text()
+)
 START = "2026-03-02T12:00:00+00:00"  # on a whole second (and a 10 s pvestatd boundary)
 
 

@@ -9,15 +9,17 @@ import time
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import issue_registry as ir
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.proxmox_live.const import DOMAIN
 from custom_components.proxmox_live.coordinator.backups import can_back_up_guests, may_list_backups
 from custom_components.proxmox_live.pve.models import Permissions
 from simulator import Simulator
 from simulator.model import BackupVolume
 
-from .conftest import setup_entry, state_of, tick
+from .conftest import EN, setup_entry, state_of, tick
 
 CONTENT = "/nodes/{node}/storage/{storage}/content"
 PERMISSIONS = "/access/permissions"
@@ -130,6 +132,49 @@ async def test_storages_it_cannot_see_are_not_listed(
     await tick(hass, freezer, 60)
     assert (sim.counters[PERMISSIONS], sim.counters[CONTENT]) == (1, BACKUP_STORAGES)
     assert state_of(hass, "sensor", DEV_BOX) == iso(now - 1200 + 300)
+
+
+async def test_repair_while_jobs_run_but_volumes_are_hidden(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, sim: Simulator, config_entry: MockConfigEntry
+) -> None:
+    """Backups invisible because of privileges: a repair names what is missing, gone once granted."""
+    now = time.time()
+    run_job(sim, now - 1200)
+    await setup_entry(hass, config_entry)
+    issue_id = f"backup_volumes_hidden_{config_entry.entry_id}"
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, issue_id)
+    assert issue is not None
+    assert (issue.translation_key, issue.severity, issue.is_fixable) == (
+        "backup_volumes_hidden",
+        ir.IssueSeverity.WARNING,
+        False,
+    )
+    text = EN["issues"][issue.translation_key]["description"].format(**issue.translation_placeholders)
+    assert "lacks `Datastore.AllocateSpace` on the backup storages and `VM.Backup` on the guests" in text
+    assert "**Last backup**" in text  # which feature it is about
+    # only one of the two missing: the text names that one
+    sim.faults.grant_privilege("/vms", "VM.Backup")
+    await tick(hass, freezer, 3600)
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, issue_id)
+    assert issue is not None
+    assert issue.translation_placeholders["missing"] == "`Datastore.AllocateSpace` on the backup storages"
+    # both held: the issue goes at the next read of the privileges
+    sim.faults.grant_privilege("/storage", "Datastore.AllocateSpace")
+    await tick(hass, freezer, 3600)
+    assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
+    assert state_of(hass, "sensor", DEV_BOX) == iso(now - 1200 + 300)
+
+
+async def test_no_repair_without_backup_jobs(
+    hass: HomeAssistant, sim: Simulator, config_entry: MockConfigEntry
+) -> None:
+    """Without an enabled job no guest misses a last backup for lack of the volumes: no repair."""
+    for job in sim.cluster.backup_jobs:
+        job.enabled = False
+    await setup_entry(hass, config_entry)
+    assert config_entry.runtime_data.backups.last_update_success
+    issue_id = f"backup_volumes_hidden_{config_entry.entry_id}"
+    assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
 
 
 async def test_only_storages_with_allocate_space_are_listed(

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import logging
-from pathlib import Path
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
@@ -16,6 +14,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.proxmox_live.const import CONF_TOKEN_ID, CONF_TOKEN_SECRET, DOMAIN
 from simulator import Simulator
+from tests.integration.conftest import EN
 
 from .conftest import (
     PVE1,
@@ -27,10 +26,6 @@ from .conftest import (
     state_of,
     states,
     ticks,
-)
-
-EN = json.loads(
-    (Path(__file__).parents[2] / "custom_components/proxmox_live/translations/en.json").read_text()
 )
 
 

@@ -41,6 +41,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, override
 
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 
 from custom_components.proxmox_live.const import (
@@ -51,6 +52,7 @@ from custom_components.proxmox_live.const import (
     BACKUP_TIMEOUT,
     CONF_BACKUP_INTERVAL,
     DEFAULT_BACKUP_INTERVAL,
+    DOMAIN,
     LOGGER,
 )
 from custom_components.proxmox_live.data import BackupData, GuestBackup, StorageInfo
@@ -88,6 +90,7 @@ class ProxmoxBackupCoordinator(NodeTierCoordinator[BackupData]):
         self._denied: set[str] = set()  # storages whose backup list answered 403 (logged once)
         self._rights: Permissions | None = None
         self._rights_read: int | None = None  # when the privileges were last read (UTC seconds)
+        self._missing_rights: list[str] = []  # what hides every backup volume (empty: nothing or unknown)
 
     @override
     async def _async_fetch(self) -> BackupData:
@@ -101,6 +104,7 @@ class ProxmoxBackupCoordinator(NodeTierCoordinator[BackupData]):
         node_tasks = [read for read in reads.values() if not isinstance(read, NodeFailure)]
         tasks = [task for read in node_tasks for task in read if not task.running]
         tasks.sort(key=lambda task: task.endtime or task.starttime)
+        self._report_hidden_volumes(scheduled=any(job.enabled for job in jobs))
         return BackupData(
             guests=self._guests(tasks, volumes),
             failed_last_24h=sum(
@@ -135,33 +139,64 @@ class ProxmoxBackupCoordinator(NodeTierCoordinator[BackupData]):
 
     async def _read_volumes(self, online: list[str], now: int) -> list[BackupVolume]:
         """The backup volumes of every storage holding backups, as far as their guest type fits."""
-        if (rights := await self._read_rights(now)) is not None and not can_back_up_guests(rights):
+        rights = await self._read_rights(now)
+        if (known := await self._storages_and_guests()) is None:
             return []
-        if (inventory := self.inventory.latest) is not None:
-            storages = inventory.storages
-            types = {vmid: kind for kind, vmid in inventory.guests}
-        else:  # the first refresh runs alongside the inventory's: ask once for storages and guests
-            try:
-                resources = await self.client.get_cluster_resources(timeout=self.request_timeout)
-            except PveAuthenticationError:
-                raise
-            except PveError as err:
-                LOGGER.debug("Storages not read, no backup volumes this time: %s", err)
-                return []
-            storages = storage_infos(resources)
-            types = {
-                res.vmid: "qemu" if res.type == "qemu" else "lxc"
-                for res in resources
-                if res.type in ("qemu", "lxc") and res.vmid is not None
-            }
+        storages, types = known
+        holding = [info for info in storages if "backup" in info.content]
+        self._missing_rights = missing_backup_rights(rights, [info.storage for info in holding])
+        if self._missing_rights:
+            return []  # every list would be empty
         reads = await gather_all(
             *(
                 self._read_storage(node, info.storage)
-                for info in storages.values()
+                for info in holding
                 if (node := _reader(info, online)) and may_list_backups(rights, info.storage)
             )
         )
         return [volume for read in reads for volume in read if _fits(volume, types)]
+
+    async def _storages_and_guests(self) -> tuple[list[StorageInfo], dict[int, GuestType]] | None:
+        """Storages and guest types from the inventory; None when they cannot be known this time."""
+        if (inventory := self.inventory.latest) is not None:
+            return list(inventory.storages.values()), {vmid: kind for kind, vmid in inventory.guests}
+        # the first refresh runs alongside the inventory's: ask once for storages and guests
+        try:
+            resources = await self.client.get_cluster_resources(timeout=self.request_timeout)
+        except PveAuthenticationError:
+            raise
+        except PveError as err:
+            LOGGER.debug("Storages not read, no backup volumes this time: %s", err)
+            return None
+        types: dict[int, GuestType] = {
+            res.vmid: "qemu" if res.type == "qemu" else "lxc"
+            for res in resources
+            if res.type in ("qemu", "lxc") and res.vmid is not None
+        }
+        return list(storage_infos(resources).values()), types
+
+    def _report_hidden_volumes(self, *, scheduled: bool) -> None:
+        """A repair while backup jobs exist but the privileges hide every backup volume; else none.
+
+        Without the volumes, guests backed up only by those jobs have no [last_backup].
+        """
+        issue_id = f"backup_volumes_hidden_{self.config_entry.entry_id}"
+        if not (scheduled and self._missing_rights):
+            ir.async_delete_issue(self.hass, DOMAIN, issue_id)
+            return
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            issue_id,
+            is_fixable=False,
+            is_persistent=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key="backup_volumes_hidden",
+            translation_placeholders={
+                "entry": self.config_entry.title,
+                "missing": " and ".join(self._missing_rights),
+            },
+        )
 
     async def _read_storage(self, node: str, storage: str) -> list[BackupVolume]:
         try:
@@ -220,6 +255,18 @@ def can_back_up_guests(rights: Permissions) -> bool:
         "VM.Backup" in privileges and path.startswith(("/vms/", "/pool/"))
         for path, privileges in rights.paths.items()
     )
+
+
+def missing_backup_rights(rights: Permissions | None, storages: list[str]) -> list[str]:
+    """What the caller lacks for Proxmox VE to list any backup of ``storages`` (empty when unknown)."""
+    if rights is None or not storages:
+        return []
+    missing = []
+    if not any(may_list_backups(rights, storage) for storage in storages):
+        missing.append("`Datastore.AllocateSpace` on the backup storages")
+    if not can_back_up_guests(rights):
+        missing.append("`VM.Backup` on the guests")
+    return missing
 
 
 def may_list_backups(rights: Permissions | None, storage: str) -> bool:
