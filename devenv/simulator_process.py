@@ -114,6 +114,10 @@ async def _serve(args: argparse.Namespace) -> None:
         tls_material=material,
         token_secret=secret,
     )
+    # The demo's user also holds the optional backup-list privileges (README, "Permissions"): the demo
+    # shows every feature and no repair asking for them; the tests cover the user without them.
+    sim.faults.grant_privilege("/storage", "Datastore.AllocateSpace")
+    sim.faults.grant_privilege("/vms", "VM.Backup")
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
