@@ -249,12 +249,17 @@ class _History:
         return GuestBackup(last_backup=last_backup, last_failed=failed)
 
 
+def _held(rights: Permissions, path: str, privilege: str, *, or_below: tuple[str, ...]) -> bool:
+    """Whether ``privilege`` holds on ``path``, or is granted on any path starting with ``or_below``."""
+    return rights.has(path, privilege) or any(
+        privilege in privileges and granted.startswith(or_below)
+        for granted, privileges in rights.paths.items()
+    )
+
+
 def can_back_up_guests(rights: Permissions) -> bool:
     """Whether VM.Backup holds on any guest (directly, on ``/vms`` or through a pool)."""
-    return rights.has("/vms", "VM.Backup") or any(
-        "VM.Backup" in privileges and path.startswith(("/vms/", "/pool/"))
-        for path, privileges in rights.paths.items()
-    )
+    return _held(rights, "/vms", "VM.Backup", or_below=("/vms/", "/pool/"))
 
 
 def missing_backup_rights(rights: Permissions | None, storages: list[str]) -> list[str]:
@@ -276,10 +281,7 @@ def may_list_backups(rights: Permissions | None, storage: str) -> bool:
     """
     if rights is None:
         return True
-    return rights.has(f"/storage/{storage}", "Datastore.AllocateSpace") or any(
-        "Datastore.AllocateSpace" in privileges and path.startswith("/pool/")
-        for path, privileges in rights.paths.items()
-    )
+    return _held(rights, f"/storage/{storage}", "Datastore.AllocateSpace", or_below=("/pool/",))
 
 
 def _reader(storage: StorageInfo, online: list[str]) -> str | None:
